@@ -31,6 +31,48 @@ class _Parser(argparse.ArgumentParser):
 # ---- verbs -----------------------------------------------------------------
 # (each section below belongs to one verb; keep them independent)
 
+# ---- fetch: download the emg2pose mini set --------------------------------------
+
+
+def _add_fetch(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "fetch",
+        help="download, verify and extract the public emg2pose mini set (~650 MB)",
+        description=(
+            "Download emg2pose_dataset_mini.tar (resumable), check its SHA-256, and extract "
+            "the session files safely. `purepose demo` works without it."
+        ),
+    )
+    p.add_argument("--dir", default="~/emg_data", help="target directory (default ~/emg_data)")
+    p.add_argument(
+        "--members",
+        nargs="+",
+        metavar="PATTERN",
+        help="glob(s) on member names to extract (default: *.hdf5 and metadata.csv)",
+    )
+    p.add_argument("--url", default=None, help="download from this URL (e.g. a mirror)")
+    p.add_argument("--sha256", default=None, metavar="HEX", help="expected SHA-256 of the tar")
+    p.add_argument("--keep-tar", action="store_true", help="keep the tar after extracting")
+    _common_options(p)
+    p.set_defaults(handler=_cmd_fetch)
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from .fetch import MINI_SHA256, MINI_URL, fetch
+
+    paths = fetch(
+        args.dir,
+        url=args.url or MINI_URL,
+        sha256=args.sha256 or MINI_SHA256,
+        members=args.members,
+        quiet=args.quiet,
+        keep_tar=args.keep_tar,
+    )
+    for path in paths:
+        print(path)
+    return 0
+
+
 # ---- end of verbs ----------------------------------------------------------
 
 

@@ -1,0 +1,366 @@
+"""Tests for purepose.fetch against a local HTTP server on 127.0.0.1 only.
+
+The server is a ThreadingHTTPServer on port 0 in a background thread; its
+handler serves in-memory files, honours ``Range: bytes=N-`` and can be told to
+truncate a transfer, ignore ranges or answer with an error status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import socket
+import tarfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from purepose import cli
+from purepose.errors import PureposeError
+from purepose.fetch import download, extract, fetch, sha256_file
+
+# ---- a tiny range-aware HTTP server ----------------------------------------------
+
+
+@dataclass
+class ServerState:
+    files: dict[str, bytes] = field(default_factory=dict)
+    truncate_at: int | None = None  # send only this many body bytes, then hang up (once)
+    ignore_range: bool = False
+    status: int | None = None  # answer every request with this error status
+    ranges: list[str | None] = field(default_factory=list)  # Range header of each GET
+
+
+def _make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:  # keep test output clean
+            pass
+
+        def do_GET(self) -> None:
+            range_header = self.headers.get("Range")
+            state.ranges.append(range_header)
+            if state.status is not None:
+                self._reply(state.status, b"nope", {})
+                return
+            body = state.files.get(self.path)
+            if body is None:
+                self._reply(404, b"not found", {})
+                return
+            start = 0
+            if range_header and not state.ignore_range:
+                start = int(range_header.removeprefix("bytes=").rstrip("-"))
+                if start >= len(body):
+                    self._reply(416, b"", {"Content-Range": f"bytes */{len(body)}"})
+                    return
+                headers = {"Content-Range": f"bytes {start}-{len(body) - 1}/{len(body)}"}
+                self._reply(206, body[start:], headers)
+                return
+            self._reply(200, body, {})
+
+        def _reply(self, code: int, payload: bytes, headers: dict[str, str]) -> None:
+            self.send_response(code)
+            self.send_header("Content-Length", str(len(payload)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            if state.truncate_at is not None:
+                payload = payload[: state.truncate_at]
+                state.truncate_at = None
+                self.close_connection = True
+            self.wfile.write(payload)
+
+    return Handler
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, ServerState]]:
+    state = ServerState()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(state))
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+
+
+# ---- tar builders ------------------------------------------------------------------
+
+FILES = {
+    "mini/s-recording-1_left.hdf5": b"session one " * 500,
+    "mini/s-recording-2_left.hdf5": b"session two " * 700,
+    "mini/metadata.csv": b"session,user\nx,y\n",
+    "mini/README.txt": b"not wanted by default",
+}
+
+
+def _add(tar: tarfile.TarFile, name: str, data: bytes = b"", **attrs: object) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mode = 0o644
+    for key, value in attrs.items():
+        setattr(info, key, value)
+    tar.addfile(info, io.BytesIO(data) if data else None)
+
+
+def _tar_bytes(files: dict[str, bytes] = FILES) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        _add(tar, "mini/", type=tarfile.DIRTYPE, mode=0o755)
+        for name, data in files.items():
+            _add(tar, name, data)
+    return buf.getvalue()
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def served_tar(server: tuple[str, ServerState]) -> tuple[str, ServerState, bytes]:
+    base, state = server
+    data = _tar_bytes()
+    state.files["/data/mini.tar"] = data
+    return f"{base}/data/mini.tar", state, data
+
+
+# ---- download ----------------------------------------------------------------------
+
+
+def test_fetch_happy_path_extracts_default_members(served_tar, tmp_path):
+    url, state, data = served_tar
+    paths = fetch(tmp_path, url=url, sha256=_sha(data), quiet=True)
+    names = sorted(p.relative_to(tmp_path).as_posix() for p in paths)
+    assert names == [
+        "mini/metadata.csv",
+        "mini/s-recording-1_left.hdf5",
+        "mini/s-recording-2_left.hdf5",
+    ]
+    for p in paths:
+        assert p.read_bytes() == FILES[p.relative_to(tmp_path).as_posix()]
+    assert not (tmp_path / "mini" / "README.txt").exists()
+    assert (tmp_path / "mini.tar").read_bytes() == data  # keep_tar=True by default
+    assert not (tmp_path / "mini.tar.part").exists()
+    assert state.ranges == [None]
+
+
+def test_second_fetch_reuses_verified_tar(served_tar, tmp_path):
+    url, state, data = served_tar
+    fetch(tmp_path, url=url, sha256=_sha(data), quiet=True)
+    fetch(tmp_path, url=url, sha256=_sha(data), members=["*metadata.csv"], quiet=True)
+    assert len(state.ranges) == 1  # no second request
+
+
+def test_resume_after_truncated_transfer(served_tar, tmp_path):
+    url, state, data = served_tar
+    state.truncate_at = 3000
+    dest = tmp_path / "mini.tar"
+    with pytest.raises(PureposeError, match=r"truncated after 3000 .*bytes.*resume"):
+        download(url, dest, sha256=_sha(data), quiet=True)
+    part = tmp_path / "mini.tar.part"
+    assert part.stat().st_size == 3000 and not dest.exists()
+    assert download(url, dest, sha256=_sha(data), quiet=True) == dest
+    assert state.ranges == [None, "bytes=3000-"]
+    assert dest.read_bytes() == data and not part.exists()
+
+
+def test_server_ignoring_range_restarts_from_zero(served_tar, tmp_path):
+    url, state, data = served_tar
+    state.ignore_range = True
+    (tmp_path / "mini.tar.part").write_bytes(b"garbage that is not the file")
+    dest = download(url, tmp_path / "mini.tar", sha256=_sha(data), quiet=True)
+    assert dest.read_bytes() == data
+    assert state.ranges == ["bytes=28-"]
+
+
+def test_complete_part_answered_with_416_is_accepted(served_tar, tmp_path):
+    url, state, data = served_tar
+    (tmp_path / "mini.tar.part").write_bytes(data)
+    dest = download(url, tmp_path / "mini.tar", sha256=_sha(data), quiet=True)
+    assert dest.read_bytes() == data
+    assert state.ranges == [f"bytes={len(data)}-"]
+
+
+def test_part_longer_than_remote_restarts(served_tar, tmp_path):
+    url, state, data = served_tar
+    (tmp_path / "mini.tar.part").write_bytes(data + b"extra bytes")
+    dest = download(url, tmp_path / "mini.tar", sha256=_sha(data), quiet=True)
+    assert dest.read_bytes() == data
+    assert state.ranges == [f"bytes={len(data) + 11}-", None]
+
+
+def test_bad_checksum_is_rejected_and_moved_aside(served_tar, tmp_path):
+    url, _, data = served_tar
+    wrong = "0" * 64
+    with pytest.raises(PureposeError) as info:
+        fetch(tmp_path, url=url, sha256=wrong, quiet=True)
+    message = str(info.value)
+    assert f"expected {wrong}, got {_sha(data)}" in message and "\n" not in message
+    assert not (tmp_path / "mini.tar").exists()
+    assert not (tmp_path / "mini.tar.part").exists()
+    assert (tmp_path / "mini.tar.bad").read_bytes() == data
+    assert not (tmp_path / "mini").exists()  # nothing extracted from a bad tar
+
+
+def test_expected_size_mismatch(served_tar, tmp_path):
+    url, _, data = served_tar
+    with pytest.raises(PureposeError, match=f"server reports {len(data)} bytes, expected 5"):
+        download(url, tmp_path / "mini.tar", sha256=None, expected_size=5, quiet=True)
+
+
+def test_http_error_is_one_clear_line(server, tmp_path):
+    base, _ = server
+    with pytest.raises(PureposeError, match=r"HTTP 404"):
+        download(f"{base}/missing.tar", tmp_path / "m.tar", sha256=None, quiet=True)
+
+
+def test_unreachable_server_says_offline(tmp_path):
+    with socket.socket() as sock:  # grab a free port, then close it: nobody listens
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(PureposeError) as info:
+        fetch(tmp_path, url=f"http://127.0.0.1:{port}/mini.tar", sha256=None, quiet=True)
+    message = str(info.value)
+    assert message.startswith("cannot reach 127.0.0.1:") and "offline" in message
+    assert "purepose demo" in message and "\n" not in message
+
+
+def test_existing_dest_with_wrong_digest_is_replaced(served_tar, tmp_path):
+    url, _, data = served_tar
+    (tmp_path / "mini.tar").write_bytes(b"stale")
+    dest = download(url, tmp_path / "mini.tar", sha256=_sha(data), quiet=True)
+    assert dest.read_bytes() == data
+    assert (tmp_path / "mini.tar.bad").read_bytes() == b"stale"
+
+
+def test_progress_goes_to_stderr(served_tar, tmp_path, capsys):
+    url, _, data = served_tar
+    download(url, tmp_path / "mini.tar", sha256=_sha(data))
+    err = capsys.readouterr().err
+    assert "download mini.tar:" in err and "(100%)" in err
+
+
+# ---- extract -----------------------------------------------------------------------
+
+
+def _write_tar(path: Path, build) -> Path:
+    with tarfile.open(path, "w") as tar:
+        build(tar)
+    return path
+
+
+def test_dotdot_member_is_rejected_and_nothing_written(tmp_path):
+    tar = _write_tar(
+        tmp_path / "evil.tar",
+        lambda t: (_add(t, "ok.hdf5", b"fine"), _add(t, "../evil.hdf5", b"boom")),
+    )
+    out = tmp_path / "out"
+    with pytest.raises(PureposeError, match=r"unsafe member '\.\./evil\.hdf5' in tar"):
+        extract(tar, out)
+    assert not (tmp_path / "evil.hdf5").exists()
+    assert not (out / "ok.hdf5").exists()  # checks run before the first write
+
+
+def test_absolute_member_is_rejected(tmp_path):
+    tar = _write_tar(tmp_path / "abs.tar", lambda t: _add(t, "/tmp/abs.hdf5", b"x"))
+    with pytest.raises(PureposeError, match=r"unsafe member '/tmp/abs\.hdf5' in tar: absolute"):
+        extract(tar, tmp_path / "out")
+
+
+def test_symlink_pointing_outside_is_rejected(tmp_path):
+    tar = _write_tar(
+        tmp_path / "link.tar",
+        lambda t: _add(t, "mini/link.hdf5", type=tarfile.SYMTYPE, linkname="../../secret"),
+    )
+    with pytest.raises(PureposeError, match=r"unsafe member 'mini/link.hdf5'.*points outside"):
+        extract(tar, tmp_path / "out")
+    assert not (tmp_path / "out" / "mini" / "link.hdf5").is_symlink()
+
+
+def test_hardlink_pointing_outside_is_rejected(tmp_path):
+    tar = _write_tar(
+        tmp_path / "hard.tar",
+        lambda t: _add(t, "a.hdf5", type=tarfile.LNKTYPE, linkname="../outside"),
+    )
+    with pytest.raises(PureposeError, match=r"unsafe member 'a\.hdf5'"):
+        extract(tar, tmp_path / "out")
+
+
+def test_device_member_is_rejected(tmp_path):
+    tar = _write_tar(tmp_path / "dev.tar", lambda t: _add(t, "x.hdf5", type=tarfile.CHRTYPE))
+    with pytest.raises(PureposeError, match=r"unsafe member 'x\.hdf5' in tar: device"):
+        extract(tar, tmp_path / "out")
+
+
+def test_symlink_inside_dest_is_allowed(tmp_path):
+    def build(t: tarfile.TarFile) -> None:
+        _add(t, "d/real.hdf5", b"data")
+        _add(t, "d/alias.hdf5", type=tarfile.SYMTYPE, linkname="real.hdf5")
+
+    tar = _write_tar(tmp_path / "ok.tar", build)
+    written = extract(tar, tmp_path / "out")
+    assert written == [(tmp_path / "out" / "d" / "real.hdf5").resolve()]
+    assert (tmp_path / "out" / "d" / "alias.hdf5").read_bytes() == b"data"
+
+
+def test_explicit_pattern_matching_nothing_is_an_error(tmp_path):
+    tar = tmp_path / "t.tar"
+    tar.write_bytes(_tar_bytes())
+    with pytest.raises(PureposeError, match=r"no member of .* matches 'nothing-\*'"):
+        extract(tar, tmp_path / "out", members=["*.csv", "nothing-*"])
+
+
+def test_extract_overwrites_atomically_and_leaves_no_temp(tmp_path):
+    tar = tmp_path / "t.tar"
+    tar.write_bytes(_tar_bytes())
+    target = tmp_path / "out" / "mini" / "metadata.csv"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"old")
+    extract(tar, tmp_path / "out", members=["metadata.csv"])
+    assert target.read_bytes() == FILES["mini/metadata.csv"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["metadata.csv"]
+
+
+def test_not_a_tar_is_a_clear_error(tmp_path):
+    bogus = tmp_path / "x.tar"
+    bogus.write_bytes(b"this is not a tar archive" * 40)
+    with pytest.raises(PureposeError, match=r"cannot open .* as a tar file"):
+        extract(bogus, tmp_path / "out")
+
+
+def test_sha256_file_matches_hashlib(tmp_path):
+    p = tmp_path / "blob"
+    data = bytes(range(256)) * 1000
+    p.write_bytes(data)
+    assert sha256_file(p, chunk_size=999) == _sha(data)
+
+
+# ---- command line ------------------------------------------------------------------
+
+
+def test_cli_fetch_downloads_and_extracts(served_tar, tmp_path, capsys):
+    url, _, data = served_tar
+    argv = ["fetch", "--dir", str(tmp_path), "--url", url, "--sha256", _sha(data).upper()]
+    status = cli.main([*argv, "--members", "*recording-2*", "--quiet"])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == ""
+    assert out.splitlines() == [str((tmp_path / "mini" / "s-recording-2_left.hdf5").resolve())]
+    assert not (tmp_path / "mini.tar").exists()  # no --keep-tar
+
+
+def test_cli_fetch_bad_digest_exits_2_with_one_line(served_tar, tmp_path, capsys):
+    url, _, _ = served_tar
+    argv = ["fetch", "--dir", str(tmp_path), "--url", url, "--sha256", "ab" * 32, "-q"]
+    status = cli.main(argv)
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("purepose fetch: error: download: sha256 mismatch")
+    assert err.count("\n") == 1
