@@ -35,11 +35,34 @@ import operator
 import sys
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
+from typing import NamedTuple
 
 from .errors import PureposeError
 
 Vector = list[float]
 Matrix = list[list[float]]
+
+
+class NotPositiveDefiniteError(PureposeError):
+    """:func:`cholesky` met a pivot ``<= 0``; ``index`` and ``pivot`` say where.
+
+    Callers (least squares) read ``index`` to name the offending feature.
+    """
+
+    def __init__(self, message: str, index: int, pivot: float) -> None:
+        super().__init__(message)
+        self.index = index
+        self.pivot = pivot
+
+
+class RankDeficientError(PureposeError):
+    """:func:`lstsq` found column ``column`` (nearly) dependent on the columns before it."""
+
+    def __init__(self, message: str, column: int, ratio: float) -> None:
+        super().__init__(message)
+        self.column = column
+        self.ratio = ratio
+
 
 # ---------------------------------------------------------------------------
 # The one kernel everything else calls.
@@ -106,11 +129,16 @@ def check_matrix(
     n_cols = len(first)
     if n_cols == 0:
         raise PureposeError(f"{func}: {name} has rows of length 0")
-    for i, row in enumerate(X):
-        if len(row) != n_cols:
-            raise PureposeError(
-                f"{func}: {name} is ragged: row {i} has {len(row)} columns, row 0 has {n_cols}"
-            )
+    try:
+        ragged = any(map(n_cols.__ne__, map(len, X)))  # one C-level pass over the rows
+    except TypeError:
+        bad = next(i for i, row in enumerate(X) if not isinstance(row, Sequence))
+        raise PureposeError(f"{func}: {name} row {bad} is not a list of numbers") from None
+    if ragged:
+        i, row = next((i, row) for i, row in enumerate(X) if len(row) != n_cols)
+        raise PureposeError(
+            f"{func}: {name} is ragged: row {i} has {len(row)} columns, row 0 has {n_cols}"
+        )
     try:
         finite = all(map(math.isfinite, chain.from_iterable(X)))
     except TypeError:
@@ -233,7 +261,10 @@ def transpose(A: Sequence[Sequence[float]]) -> Matrix:
     >>> transpose([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]]
     """
-    return [list(col) for col in zip(*A, strict=True)]
+    try:
+        return [list(col) for col in zip(*A, strict=True)]
+    except ValueError:
+        raise PureposeError(f"transpose: A is ragged (row 0 has {len(A[0])} columns)") from None
 
 
 def matvec(A: Sequence[Sequence[float]], x: Sequence[float]) -> Vector:
@@ -280,7 +311,10 @@ def matmul(A: Sequence[Sequence[float]], B: Sequence[Sequence[float]]) -> Matrix
     k2, n = shape(B)
     if k != k2:
         raise PureposeError(f"matmul: inner dimensions differ: A is {m}x{k}, B is {k2}x{n}")
-    columns = list(zip(*B))
+    try:
+        columns = list(zip(*B, strict=True))
+    except ValueError:  # a short row would silently drop a column without strict
+        raise PureposeError(f"matmul: B is ragged (row 0 has {n} columns)") from None
     dot_ = _dot
     return [[dot_(row, col) for col in columns] for row in A]
 
@@ -494,6 +528,63 @@ class Comoments:
         new._sq = [row[:] for row in self._sq]
         return new
 
+    def to_dict(self) -> dict[str, object]:
+        """The exact state as plain lists and numbers (``json.dumps`` round-trips floats).
+
+        >>> acc = Comoments().update([[1.0], [3.0]])
+        >>> Comoments.from_dict(acc.to_dict()).mean()
+        [2.0]
+        """
+        return {
+            "n_samples": self.n_samples,
+            "n_features": self.n_features,
+            "shift": self.shift[:],
+            "sum": self._sum[:],
+            "sq": [row[:] for row in self._sq],
+        }
+
+    @classmethod
+    def from_dict(cls, state: dict[str, object]) -> Comoments:
+        """Rebuild an accumulator from :meth:`to_dict`'s output, checking every shape.
+
+        >>> Comoments.from_dict({"n_samples": 2, "n_features": 1, "shift": [0.0],
+        ...                      "sum": [1.0], "sq": [[1.0, 2.0]]})
+        Traceback (most recent call last):
+        ...
+        purepose.errors.PureposeError: Comoments.from_dict: 'sq' must be 1x1
+        """
+        func = "Comoments.from_dict"
+        try:
+            n_samples = state["n_samples"]
+            n_features = state["n_features"]
+            shift, sums, sq = state["shift"], state["sum"], state["sq"]
+        except (KeyError, TypeError) as exc:
+            raise PureposeError(f"{func}: missing key {exc}") from None
+        if not isinstance(n_samples, int) or n_samples < 0:
+            raise PureposeError(f"{func}: n_samples={n_samples!r} must be an int >= 0")
+        if not isinstance(n_features, int) or n_features < 0:
+            raise PureposeError(f"{func}: n_features={n_features!r} must be an int >= 0")
+        new = cls()
+        new.n_samples, new.n_features = n_samples, n_features
+        if n_samples == 0:
+            return new
+        d = n_features
+        for key, value in (("shift", shift), ("sum", sums)):
+            if not isinstance(value, Sequence) or len(value) != d:
+                raise PureposeError(f"{func}: {key!r} must have {d} entries")
+            check_vector(value, key, func)
+        if (
+            not isinstance(sq, Sequence)
+            or len(sq) != d
+            or any(not isinstance(row, Sequence) or len(row) != d for row in sq)
+        ):
+            raise PureposeError(f"{func}: 'sq' must be {d}x{d}")
+        check_matrix(sq, "sq", func)
+        new.shift = [float(v) for v in shift]
+        new._sum = [float(v) for v in sums]
+        new._sq = [[float(v) for v in row] for row in sq]
+        return new
+
     def _require(self, n_min: int, what: str) -> None:
         if self.n_samples < n_min:
             more = f"at least {n_min}" if n_min == 1 else f"more than {n_min - 1}"
@@ -520,6 +611,496 @@ def covariance(X: Sequence[Sequence[float]], *, ddof: int = 1) -> Matrix:
     if n_samples <= ddof:
         raise PureposeError(f"covariance: needs more than {ddof} samples, got {n_samples}")
     return Comoments().update(X).covariance(ddof)
+
+
+# ---------------------------------------------------------------------------
+# Products with structure: A^T A and A^T B without forming A^T by hand.
+
+
+def gram(A: Sequence[Sequence[float]]) -> Matrix:
+    """Gram matrix ``G = A^T A``, ``G_ij = sum_k A_ki A_kj`` (n_cols x n_cols, symmetric).
+
+    Only the upper triangle is computed (one ``dot`` of two columns per entry)
+    and mirrored, so it costs O(n_rows n_cols^2 / 2), half of ``matmul``.
+    The result is exactly symmetric.
+
+    >>> gram([[1.0, 2.0], [3.0, 4.0]])
+    [[10.0, 14.0], [14.0, 20.0]]
+    >>> gram([[1.0, 2.0], [3.0]])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: gram: A is ragged: row 1 has 1 columns, row 0 has 2
+    """
+    check_matrix(A, "A", "gram")
+    columns = list(zip(*A))
+    n = len(columns)
+    G = zeros(n, n)
+    for i, ci in enumerate(columns):
+        for j in range(i, n):
+            G[i][j] = G[j][i] = _dot(ci, columns[j])
+    return G
+
+
+def crossprod(A: Sequence[Sequence[float]], B: Sequence[Sequence[float]]) -> Matrix:
+    """Cross product ``A^T B`` (R's ``crossprod``): (m x p)^T (m x q) is p x q.
+
+    ``(A^T B)_ij = sum_k A_ki B_kj``: one ``dot`` of column i of A with column j
+    of B. Cost O(m p q).
+
+    >>> crossprod([[1.0, 2.0], [3.0, 4.0]], [[1.0], [1.0]])
+    [[4.0], [6.0]]
+    >>> crossprod([[1.0]], [[1.0], [2.0]])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: crossprod: A has 1 rows but B has 2
+    """
+    m, _ = check_matrix(A, "A", "crossprod")
+    m2, _ = check_matrix(B, "B", "crossprod")
+    if m != m2:
+        raise PureposeError(f"crossprod: A has {m} rows but B has {m2}")
+    b_columns = list(zip(*B))
+    dot_ = _dot
+    return [[dot_(a, b) for b in b_columns] for a in zip(*A)]
+
+
+# ---------------------------------------------------------------------------
+# Cholesky factorization and triangular solves.
+#
+# Every solver takes either a vector b (returns a vector) or a matrix B of
+# shape n x k whose k columns are separate right-hand sides (returns n x k),
+# like numpy.linalg.solve.
+
+
+def _check_square(A: Sequence[Sequence[float]], name: str, func: str) -> int:
+    n_rows, n_cols = check_matrix(A, name, func)
+    if n_rows != n_cols:
+        raise PureposeError(f"{func}: {name} must be square, got {n_rows}x{n_cols}")
+    return n_rows
+
+
+def _check_symmetric(A: Sequence[Sequence[float]], func: str, rtol: float = 1e-10) -> None:
+    """Raise unless ``|A_ij - A_ji| <= rtol * max(|A_ij|, |A_ji|, sqrt(|A_ii A_jj|))``."""
+    for i, (row, col) in enumerate(zip(A, zip(*A))):
+        if all(map(operator.eq, row, col)):  # the usual case: exactly symmetric
+            continue
+        for j in range(i):
+            a, b = row[j], col[j]
+            size = max(abs(a), abs(b), math.sqrt(abs(row[i] * A[j][j])))
+            if abs(a - b) > rtol * size:
+                raise PureposeError(
+                    f"{func}: A is not symmetric (A[{i}][{j}] = {a!r}, A[{j}][{i}] = {b!r})"
+                )
+
+
+def _is_matrix(B: Sequence[float] | Sequence[Sequence[float]]) -> bool:
+    return len(B) > 0 and isinstance(B[0], Sequence) and not isinstance(B[0], (str, bytes))
+
+
+def _check_rhs(B: Sequence[float] | Sequence[Sequence[float]], n: int, func: str) -> bool:
+    """Check a right-hand side with ``n`` rows; return True if it is a matrix."""
+    if isinstance(B, Sequence) and _is_matrix(B):
+        n_rows, _ = check_matrix(B, "B", func)
+    else:
+        n_rows = check_vector(B, "b", func)
+    if n_rows != n:
+        raise PureposeError(f"{func}: right-hand side has {n_rows} rows, expected {n}")
+    return _is_matrix(B)
+
+
+def _per_column(solve, M: Sequence[Sequence[float]], B: Sequence[Sequence[float]]) -> Matrix:
+    """Apply a vector solver to each column of B and put the columns back together."""
+    return transpose([solve(M, list(col)) for col in zip(*B)])
+
+
+def _check_nonzero_diagonal(T: Sequence[Sequence[float]], func: str, name: str) -> None:
+    for k, row in enumerate(T):
+        if row[k] == 0.0:
+            raise PureposeError(f"{func}: {name} is singular ({name}[{k}][{k}] = 0)")
+
+
+def _check_solution(x: Sequence[float], T: Sequence[Sequence[float]], func: str) -> None:
+    if not all(map(math.isfinite, x)):
+        smallest = min(abs(row[k]) for k, row in enumerate(T))
+        raise PureposeError(
+            f"{func}: solution overflowed; the matrix is numerically singular "
+            f"(smallest |diagonal| = {smallest:.3g})"
+        )
+
+
+def _forward(L: Sequence[Sequence[float]], b: Sequence[float]) -> Vector:
+    # x_i = (b_i - L[i][:i] . x[:i]) / L_ii, top to bottom
+    x: Vector = []
+    for i, (row, b_i) in enumerate(zip(L, b)):
+        x.append((b_i - _dot(row[:i], x)) / row[i])
+    return x
+
+
+def _backward(U: Sequence[Sequence[float]], b: Sequence[float]) -> Vector:
+    # x_i = (b_i - U[i][i+1:] . x[i+1:]) / U_ii, bottom to top
+    n = len(b)
+    x = [0.0] * n
+    for i in range(n - 1, -1, -1):
+        row = U[i]
+        x[i] = (b[i] - _dot(row[i + 1 :], x[i + 1 :])) / row[i]
+    return x
+
+
+def solve_lower(
+    L: Sequence[Sequence[float]], b: Sequence[float] | Sequence[Sequence[float]]
+) -> Vector | Matrix:
+    """Solve ``L x = b`` by forward substitution; L is n x n lower triangular.
+
+    ``x_i = (b_i - sum_{j<i} L_ij x_j) / L_ii`` for i = 0, 1, ..., n-1.
+    Entries above the diagonal are never read. ``b`` is a vector of n entries
+    (returns a vector) or an n x k matrix of k right-hand sides (returns n x k).
+    Cost O(n^2) per right-hand side.
+
+    >>> solve_lower([[2.0, 0.0], [1.0, 1.0]], [4.0, 5.0])
+    [2.0, 3.0]
+    >>> solve_lower([[0.0, 0.0], [1.0, 1.0]], [1.0, 1.0])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: solve_lower: L is singular (L[0][0] = 0)
+    """
+    n = _check_square(L, "L", "solve_lower")
+    matrix_rhs = _check_rhs(b, n, "solve_lower")
+    _check_nonzero_diagonal(L, "solve_lower", "L")
+    x = _per_column(_forward, L, b) if matrix_rhs else _forward(L, b)
+    _check_solution(chain.from_iterable(x) if matrix_rhs else x, L, "solve_lower")
+    return x
+
+
+def solve_upper(
+    U: Sequence[Sequence[float]], b: Sequence[float] | Sequence[Sequence[float]]
+) -> Vector | Matrix:
+    """Solve ``U x = b`` by back substitution; U is n x n upper triangular.
+
+    ``x_i = (b_i - sum_{j>i} U_ij x_j) / U_ii`` for i = n-1, ..., 0.
+    Entries below the diagonal are never read. ``b``: a vector or an n x k
+    matrix, as in :func:`solve_lower`. Cost O(n^2) per right-hand side.
+
+    >>> solve_upper([[2.0, 1.0], [0.0, 4.0]], [[4.0], [8.0]])
+    [[1.0], [2.0]]
+    >>> solve_upper([[2.0, 1.0], [0.0, 4.0]], [1.0])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: solve_upper: right-hand side has 1 rows, expected 2
+    """
+    n = _check_square(U, "U", "solve_upper")
+    matrix_rhs = _check_rhs(b, n, "solve_upper")
+    _check_nonzero_diagonal(U, "solve_upper", "U")
+    x = _per_column(_backward, U, b) if matrix_rhs else _backward(U, b)
+    _check_solution(chain.from_iterable(x) if matrix_rhs else x, U, "solve_upper")
+    return x
+
+
+def cholesky(A: Sequence[Sequence[float]]) -> Matrix:
+    """Cholesky factor: the lower triangular L with positive diagonal and ``A = L L^T``.
+
+    Row by row (Cholesky-Banachiewicz), for j < i and then j = i:
+
+        L_ij = (A_ij - sum_{k<j} L_ik L_jk) / L_jj
+        L_ii = sqrt(d_i),   d_i = A_ii - sum_{k<i} L_ik^2   (the i-th pivot)
+
+    A must be symmetric (checked to a relative 1e-10) and positive definite:
+    a pivot ``d_i <= 0`` means it is not, and raises. Small pivots relative to
+    ``A_ii`` (``d_i / A_ii`` near 1e-16) signal a nearly singular A; callers
+    that care (least squares) check ``L_ii^2 / A_ii`` themselves.
+    Shape n x n in and out; cost O(n^3 / 6) multiply-adds.
+
+    >>> cholesky([[4.0, 2.0], [2.0, 5.0]])
+    [[2.0, 0.0], [1.0, 2.0]]
+    >>> cholesky([[1.0, 2.0], [2.0, 1.0]])
+    Traceback (most recent call last):
+    ...
+    purepose.linalg.NotPositiveDefiniteError: cholesky: A is not positive definite (pivot 1 = -3)
+    """
+    n = _check_square(A, "A", "cholesky")
+    _check_symmetric(A, "cholesky")
+    L: Matrix = []  # row i holds L[i][0..i] while we work
+    for i, row in enumerate(A):
+        L_i: Vector = []
+        for j in range(i):
+            L_j = L[j]
+            L_i.append((row[j] - _dot(L_i, L_j[:j])) / L_j[j])
+        pivot = row[i] - _dot(L_i, L_i)
+        if not pivot > 0.0:  # also catches NaN
+            raise NotPositiveDefiniteError(
+                f"cholesky: A is not positive definite (pivot {i} = {pivot:.6g})", i, pivot
+            )
+        L_i.append(math.sqrt(pivot))
+        L.append(L_i)
+    return [L_i + [0.0] * (n - i - 1) for i, L_i in enumerate(L)]
+
+
+def cho_solve(
+    L: Sequence[Sequence[float]], B: Sequence[float] | Sequence[Sequence[float]]
+) -> Vector | Matrix:
+    """Solve ``A X = B`` given the Cholesky factor L of A: ``L Y = B``, then ``L^T X = Y``.
+
+    ``B``: a vector or an n x k matrix (see :func:`solve_lower`). Cost O(n^2)
+    per right-hand side.
+
+    >>> L = cholesky([[4.0, 2.0], [2.0, 5.0]])
+    >>> cho_solve(L, [8.0, 12.0])
+    [1.0, 2.0]
+    >>> cho_solve(L, [[1.0, 2.0]])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: cho_solve: right-hand side has 1 rows, expected 2
+    """
+    n = _check_square(L, "L", "cho_solve")
+    matrix_rhs = _check_rhs(B, n, "cho_solve")
+    _check_nonzero_diagonal(L, "cho_solve", "L")
+    Lt = transpose(L)
+
+    def solve(_: object, b: Vector) -> Vector:
+        return _backward(Lt, _forward(L, b))
+
+    X = _per_column(solve, L, B) if matrix_rhs else solve(L, B)
+    _check_solution(chain.from_iterable(X) if matrix_rhs else X, L, "cho_solve")
+    return X
+
+
+def solve_spd(
+    A: Sequence[Sequence[float]], B: Sequence[float] | Sequence[Sequence[float]]
+) -> Vector | Matrix:
+    """Solve ``A X = B`` for symmetric positive definite A by Cholesky.
+
+    ``A = L L^T`` (:func:`cholesky`), then two triangular solves. Half the work
+    of an LU solve and stable without pivoting. Cost O(n^3 / 6 + n^2 k).
+
+    >>> solve_spd([[4.0, 2.0], [2.0, 5.0]], [8.0, 12.0])
+    [1.0, 2.0]
+    >>> solve_spd([[0.0, 0.0], [0.0, 1.0]], [1.0, 1.0])
+    Traceback (most recent call last):
+    ...
+    purepose.linalg.NotPositiveDefiniteError: cholesky: A is not positive definite (pivot 0 = 0)
+    """
+    n = _check_square(A, "A", "solve_spd")
+    _check_rhs(B, n, "solve_spd")
+    return cho_solve(cholesky(A), B)
+
+
+def inv_spd(A: Sequence[Sequence[float]]) -> Matrix:
+    """Inverse of a symmetric positive definite matrix, ``A^{-1} = L^{-T} L^{-1}``.
+
+    Solves ``A X = I`` with one Cholesky factorization and returns the
+    symmetric part ``(X + X^T) / 2`` so the result is exactly symmetric.
+    Prefer :func:`solve_spd` for solving systems. Cost O(n^3 / 2).
+
+    >>> inv_spd([[4.0, 0.0], [0.0, 0.25]])
+    [[0.25, 0.0], [0.0, 4.0]]
+    >>> inv_spd([[1.0, 2.0], [3.0, 4.0]])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: cholesky: A is not symmetric (A[1][0] = 3.0, A[0][1] = 2.0)
+    """
+    n = _check_square(A, "A", "inv_spd")
+    X = cho_solve(cholesky(A), identity(n))
+    return [[(a + b) / 2.0 for a, b in zip(row, col)] for row, col in zip(X, zip(*X))]
+
+
+# ---------------------------------------------------------------------------
+# Householder QR and least squares.
+
+
+class HouseholderQR(NamedTuple):
+    """Compact Householder QR of an m x n matrix A (m >= n): ``A = Q R``.
+
+    ``Q = H_0 H_1 ... H_{n-1}`` with ``H_k = I - tau_k v_k v_k^T`` acting on
+    rows k..m-1; ``vectors[k]`` is ``v_k`` (length m - k, ``v_k[0] = 1``),
+    ``taus[k]`` is ``tau_k`` (0 means ``H_k = I``), ``R`` is n x n upper
+    triangular. Q is never formed unless asked for (:func:`qr`);
+    :func:`apply_qt` applies ``Q^T`` in O(m n) per column.
+    """
+
+    vectors: list[Vector]
+    taus: Vector
+    R: Matrix
+    n_rows: int
+
+
+def _reflector(x: Sequence[float]) -> tuple[Vector, float, float]:
+    """Reflector ``H = I - tau v v^T`` with ``v[0] = 1`` and ``H x = (beta, 0, ..., 0)``.
+
+    ``beta = -sign(x_0) ||x||``: the sign that avoids cancellation in
+    ``x_0 - beta`` (LAPACK's dlarfg convention, so R matches numpy's).
+    """
+    alpha = x[0]
+    sigma = math.hypot(*x[1:])  # norm of the part to annihilate, without overflow
+    if sigma == 0.0:
+        return [1.0] + [0.0] * (len(x) - 1), 0.0, alpha
+    beta = -math.copysign(math.hypot(alpha, sigma), alpha)
+    v = [1.0, *map(operator.truediv, x[1:], repeat(alpha - beta))]
+    return v, (beta - alpha) / beta, beta
+
+
+def _reflect(v: Sequence[float], tau: float, y: Sequence[float]) -> Vector:
+    """``(I - tau v v^T) y = y - (tau v.y) v``; two C-level passes over y."""
+    c = tau * _dot(v, y)
+    return list(map(_sub, y, map(_mul, v, repeat(c))))
+
+
+def householder_qr(A: Sequence[Sequence[float]]) -> HouseholderQR:
+    """Householder QR of an m x n matrix (m >= n), kept in compact form.
+
+    Step k builds the reflector that zeroes column k below the diagonal and
+    applies it to the remaining columns: ``y <- y - tau (v . y) v``. Columns
+    are stored as lists, so each update is one ``dot`` and one ``map`` in C.
+    Backward stable: the computed R is the exact R of ``A + E`` with
+    ``||E|| ~ eps ||A||``. Cost O(2 m n^2 - 2 n^3 / 3).
+
+    >>> h = householder_qr([[3.0], [4.0]])
+    >>> h.R, h.taus
+    ([[-5.0]], [1.6])
+    >>> householder_qr([[1.0, 2.0]])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: householder_qr: A is 1x2: needs n_rows >= n_cols
+    """
+    m, n = check_matrix(A, "A", "householder_qr")
+    if m < n:
+        raise PureposeError(f"householder_qr: A is {m}x{n}: needs n_rows >= n_cols")
+    tails = [list(col) for col in zip(*A)]  # tails[j]: rows k..m-1 of column j at step k
+    R = zeros(n, n)
+    vectors: list[Vector] = []
+    taus: Vector = []
+    for k in range(n):
+        v, tau, beta = _reflector(tails[k])
+        R[k][k] = beta
+        for j in range(k + 1, n):
+            y = _reflect(v, tau, tails[j]) if tau else tails[j]
+            R[k][j] = y[0]  # row k of R is finished; keep only the rows below
+            tails[j] = y[1:]
+        vectors.append(v)
+        taus.append(tau)
+    return HouseholderQR(vectors, taus, R, m)
+
+
+def _apply_qt_vector(h: HouseholderQR, b: Sequence[float]) -> Vector:
+    y = list(b)
+    for k, (v, tau) in enumerate(zip(h.vectors, h.taus)):
+        if tau:
+            y[k:] = _reflect(v, tau, y[k:])
+    return y
+
+
+def apply_qt(h: HouseholderQR, B: Sequence[float] | Sequence[Sequence[float]]) -> Vector | Matrix:
+    """``Q^T B`` (all m rows) from the compact QR: ``H_{n-1} ... H_1 H_0 B``.
+
+    The first n rows are ``Q_1^T B`` (thin Q); the rest is the part of B
+    orthogonal to range(A), whose norm is the least-squares residual.
+    ``B``: a vector of m entries or an m x k matrix. Cost O(2 m n) per column.
+
+    >>> h = householder_qr([[3.0], [4.0]])
+    >>> [round(v, 12) for v in apply_qt(h, [3.0, 4.0])]
+    [-5.0, 0.0]
+    """
+    matrix_rhs = _check_rhs(B, h.n_rows, "apply_qt")
+    if matrix_rhs:
+        return transpose([_apply_qt_vector(h, col) for col in zip(*B)])
+    return _apply_qt_vector(h, B)
+
+
+def _apply_q_unit(h: HouseholderQR, j: int) -> Vector:
+    """Column j of Q: ``H_0 ... H_{n-1} e_j``; H_k with k > j leave e_j unchanged."""
+    y = [0.0] * h.n_rows
+    y[j] = 1.0
+    for k in range(j, -1, -1):
+        tau = h.taus[k]
+        if tau:
+            y[k:] = _reflect(h.vectors[k], tau, y[k:])
+    return y
+
+
+def qr(A: Sequence[Sequence[float]]) -> tuple[Matrix, Matrix]:
+    """Thin QR factorization ``A = Q R`` by Householder reflections.
+
+    A is m x n with m >= n; Q is m x n with orthonormal columns (``Q^T Q = I``),
+    R is n x n upper triangular. Signs follow LAPACK (``R_kk = -sign(a) ||a||``
+    for the pivot column a), so Q and R agree with ``numpy.linalg.qr``.
+    Cost O(4 m n^2 - 4 n^3 / 3) including forming Q.
+
+    >>> Q, R = qr([[3.0, 1.0], [4.0, 2.0]])
+    >>> [[round(q, 12) for q in row] for row in Q]
+    [[-0.6, -0.8], [-0.8, 0.6]]
+    >>> [[round(r, 12) for r in row] for row in R]
+    [[-5.0, -2.2], [0.0, 0.4]]
+    >>> qr([[1.0, float("inf")]])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: householder_qr: A contains NaN or inf (row 0)
+    """
+    h = householder_qr(A)
+    return transpose([_apply_q_unit(h, j) for j in range(len(h.R))]), h.R
+
+
+_EPS = sys.float_info.epsilon
+
+
+def _check_full_rank(R: Sequence[Sequence[float]], rcond: float, func: str) -> None:
+    """Raise if some ``|R_kk| <= rcond ||a_k||``: column k ~ combination of columns 0..k-1.
+
+    ``||a_k||`` is the norm of column k of A, which equals that of column k
+    of R (Q is orthogonal), so the test is invariant to column scaling.
+    """
+    for k, row in enumerate(R):
+        column_norm = math.hypot(*(R[i][k] for i in range(k + 1)))
+        if abs(row[k]) <= rcond * column_norm:
+            if column_norm == 0.0:
+                message = f"{func}: A is rank deficient: column {k} is all zeros"
+                raise RankDeficientError(message, k, 0.0)
+            ratio = abs(row[k]) / column_norm
+            raise RankDeficientError(
+                f"{func}: A is rank deficient: column {k} is (nearly) a linear combination "
+                f"of columns 0..{k - 1} (|R[{k}][{k}]| / ||a_{k}|| = {ratio:.3g} "
+                f"<= rcond = {rcond:.3g})",
+                k,
+                ratio,
+            )
+
+
+def lstsq(
+    A: Sequence[Sequence[float]],
+    B: Sequence[float] | Sequence[Sequence[float]],
+    *,
+    rcond: float | None = None,
+) -> Vector | Matrix:
+    """Least squares ``X = argmin ||A X - B||_2`` by Householder QR (full column rank).
+
+    With ``A = Q R``: ``||A x - b||^2 = ||R x - Q_1^T b||^2 + ||Q_2^T b||^2``, so
+    x solves the triangular system ``R x = (Q^T b)[:n]``. Unlike the normal
+    equations ``A^T A x = A^T b``, which square the condition number
+    (error ~ eps cond(A)^2), QR works on A itself (error ~ eps cond(A) plus
+    eps cond(A)^2 times the relative residual).
+
+    A is m x n with m >= n; B is a vector of m entries (returns n entries) or
+    m x k (returns n x k). A rank-deficient A raises (no minimum-norm
+    fallback): column k counts as dependent when ``|R_kk| <= rcond ||a_k||``,
+    ``rcond`` defaulting to ``10 max(m, n) eps``. Cost O(2 m n^2 + 4 m n k).
+
+    >>> [round(x, 12) for x in lstsq([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], [1.0, 2.0, 3.0])]
+    [1.0, 1.0]
+    >>> lstsq([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]], [1.0, 2.0, 3.0])
+    Traceback (most recent call last):
+    ...
+    purepose.linalg.RankDeficientError: lstsq: A is rank deficient: column 1 is (nearly) a linear ...
+    """
+    m, n = check_matrix(A, "A", "lstsq")
+    matrix_rhs = _check_rhs(B, m, "lstsq")
+    if m < n:
+        raise PureposeError(f"lstsq: A is {m}x{n}: underdetermined, needs n_rows >= n_cols")
+    if rcond is None:
+        rcond = 10.0 * max(m, n) * _EPS
+    elif not (math.isfinite(rcond) and rcond >= 0.0):
+        raise PureposeError(f"lstsq: rcond={rcond!r} must be finite and >= 0")
+    h = householder_qr(A)
+    _check_full_rank(h.R, rcond, "lstsq")
+    if matrix_rhs:
+        QtB = [_apply_qt_vector(h, col)[:n] for col in zip(*B)]
+        return transpose([_backward(h.R, c) for c in QtB])
+    return _backward(h.R, _apply_qt_vector(h, B)[:n])
 
 
 # ---------------------------------------------------------------------------
@@ -558,3 +1139,20 @@ def _reference_covariance(X: Sequence[Sequence[float]], ddof: int = 1) -> Matrix
             for b in range(d):
                 C[a][b] += (X[i][a] - mean[a]) * (X[i][b] - mean[b])
     return [[c / (n - ddof) for c in row] for row in C]
+
+
+def _reference_cholesky(A: Sequence[Sequence[float]]) -> Matrix:
+    """Textbook Cholesky with explicit loops (no checks); for tests and teaching.
+
+    >>> _reference_cholesky([[4.0, 2.0], [2.0, 5.0]])
+    [[2.0, 0.0], [1.0, 2.0]]
+    """
+    n = len(A)
+    L = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1):
+            total = A[i][j]
+            for k in range(j):
+                total -= L[i][k] * L[j][k]
+            L[i][j] = math.sqrt(total) if i == j else total / L[j][j]
+    return L
