@@ -1,0 +1,786 @@
+"""Read emg2pose sessions (HDF5) and dataset directories into Python lists.
+
+This is the only module that reads with h5py. h5py hands back numpy arrays;
+``.tolist()`` turns them into Python floats at once, and from there the rest of
+purepose works on plain lists.
+
+The format. A session file holds one HDF5 group ``emg2pose`` with a compound
+dataset ``timeseries`` of T rows; each row has the fields
+
+    time          float64        unix seconds, non-decreasing
+    joint_angles  float64 (20,)  radians, in the order of ``JOINT_NAMES``
+    emg           float32 (16,)  high-pass filtered EMG, 2 kHz
+
+and the group's attributes (filename, session, stage, user, side, start, end,
+sample_rate, num_channels, sometimes more) become ``Session.metadata``.
+Frames where inverse kinematics failed are stored as all-zero joint angles;
+``valid_mask`` finds the others. A dataset directory holds the ``.hdf5``
+files and a ``metadata.csv`` with one row per file (``Dataset``).
+
+Every load is checked: a non-finite value (NaN, inf) in any field or a time
+that goes backwards raises ``PureposeError`` naming the file, the field and the
+first bad row.
+
+Cost: reading and checking rows ``start:stop`` is O((stop - start) * 37)
+(one pass over 1 + 20 + 16 numbers per row); ``slice`` by time adds an
+O(log T) binary search once the time column (O(T)) is loaded; ``iter_chunks``
+holds one chunk in memory at a time.
+
+Reference: Salter et al., "emg2pose: A Large and Diverse Benchmark for Surface
+Electromyographic Hand Pose Estimation" (NeurIPS 2024 Datasets and Benchmarks),
+and the session reader of its reference repository (facebookresearch/emg2pose).
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import math
+import operator
+import os
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import h5py
+
+from .errors import PureposeError
+
+Vector = list[float]
+Matrix = list[list[float]]
+PathLike = str | os.PathLike[str]
+
+SAMPLE_RATE = 2000.0
+"""Samples per second of every emg2pose session (Hz)."""
+
+N_CHANNELS = 16
+"""EMG electrodes on one wristband."""
+
+N_JOINTS = 20
+"""Joint angles per frame."""
+
+_FINGERS = ("INDEX", "MIDDLE", "RING", "PINKY")
+
+JOINT_NAMES: tuple[str, ...] = (
+    "THUMB_CMC_FE",
+    "THUMB_CMC_AA",
+    "THUMB_MCP_FE",
+    "THUMB_IP_FE",
+    *(
+        f"{finger}_{joint}"
+        for finger in _FINGERS
+        for joint in ("MCP_AA", "MCP_FE", "PIP_FE", "DIP_FE")
+    ),
+)
+"""The 20 joint names in column order (FE = flexion/extension, AA = abduction/adduction)."""
+
+IK_FAILURE_ATOL = 1e-8
+"""A joint angle with ``abs(angle) <= IK_FAILURE_ATOL`` counts as zero.
+
+An inverse-kinematics failure is a frame whose 20 angles are all zero. The
+tolerance is the default absolute tolerance of an ``isclose(angle, 0)`` test
+(1e-8, as in numpy and torch); real angles are never that close to zero on all
+joints at once.
+"""
+
+GROUP = "emg2pose"
+TIMESERIES = "timeseries"
+FIELDS = ("time", "joint_angles", "emg")
+
+METADATA_COLUMNS: tuple[str, ...] = (
+    "session",
+    "user",
+    "stage",
+    "start",
+    "end",
+    "side",
+    "filename",
+    "moving_hand",
+    "held_out_user",
+    "held_out_stage",
+    "split",
+    "generalization",
+)
+"""Columns a dataset's ``metadata.csv`` must have (any order; extra columns allowed)."""
+
+SPLITS = ("train", "val", "test")
+
+
+# ---- inverse-kinematics failures -------------------------------------------
+
+
+def is_ik_failure(row: Sequence[float], atol: float = IK_FAILURE_ATOL) -> bool:
+    """True if every joint angle in ``row`` is zero within ``atol`` (an IK failure).
+
+    failure  <=>  |angle_j| <= atol  for all j.   A NaN angle is never "zero".
+
+    >>> is_ik_failure([0.0] * 20)
+    True
+    >>> is_ik_failure([0.0] * 19 + [0.3])
+    False
+    >>> is_ik_failure([])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: is_ik_failure: empty row (expected 20 joint angles)
+    """
+    if not row:
+        raise PureposeError(f"is_ik_failure: empty row (expected {N_JOINTS} joint angles)")
+    if not atol >= 0.0:
+        raise PureposeError(f"is_ik_failure: atol={atol!r} must be >= 0")
+    return all(map(float(atol).__ge__, map(abs, row)))
+
+
+def valid_mask(joint_angles: Matrix, atol: float = IK_FAILURE_ATOL) -> list[bool]:
+    """One bool per frame: True where the pose is valid (NOT an IK failure).
+
+    Shape: (n_samples, 20) -> (n_samples,). Metrics skip the False frames.
+
+    >>> valid_mask([[0.0, 0.0], [0.0, 0.5], [1e-12, -1e-12]])
+    [False, True, False]
+    >>> valid_mask([[0.0], []])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: valid_mask: row 1 is empty (expected 20 joint angles)
+    """
+    if not atol >= 0.0:
+        raise PureposeError(f"valid_mask: atol={atol!r} must be >= 0")
+    zero = float(atol).__ge__
+    mask = []
+    for i, row in enumerate(joint_angles):
+        if not row:
+            raise PureposeError(f"valid_mask: row {i} is empty (expected {N_JOINTS} joint angles)")
+        mask.append(not all(map(zero, map(abs, row))))
+    return mask
+
+
+# ---- checks on loaded data -------------------------------------------------
+
+
+def _first_non_finite(values: Sequence[float]) -> int | None:
+    """Index of the first NaN/inf in ``values``, or None."""
+    # A sum is finite only if every term is (inf and NaN propagate), so the
+    # fast C-level sum settles the common case; a non-finite sum may also be a
+    # harmless overflow, hence the exact scan.
+    if math.isfinite(sum(values)):
+        return None
+    for i, v in enumerate(values):
+        if not math.isfinite(v):
+            return i
+    return None
+
+
+def _check_column(where: str, field: str, values: Vector, offset: int) -> None:
+    i = _first_non_finite(values)
+    if i is not None:
+        raise PureposeError(
+            f"{where}: {field} has non-finite value {values[i]!r} at row {offset + i}"
+        )
+
+
+def _check_rows(where: str, field: str, rows: Matrix, offset: int) -> None:
+    if math.isfinite(sum(map(sum, rows))):
+        return
+    for i, row in enumerate(rows):
+        j = _first_non_finite(row)
+        if j is not None:
+            raise PureposeError(
+                f"{where}: {field} has non-finite value {row[j]!r} at row {offset + i} column {j}"
+            )
+
+
+def _check_time_order(
+    where: str, time: Vector, offset: int, previous: float | None = None
+) -> None:
+    """Raise if ``time`` decreases anywhere, or starts below ``previous`` (the time before it)."""
+    if previous is not None and time and time[0] < previous:
+        raise PureposeError(
+            f"{where}: time decreases at row {offset} ({time[0]!r} < previous {previous!r})"
+        )
+    if all(map(operator.le, time, islice(time, 1, None))):
+        return
+    for i in range(1, len(time)):
+        if time[i] < time[i - 1]:
+            raise PureposeError(
+                f"{where}: time decreases at row {offset + i} "
+                f"({time[i]!r} < previous {time[i - 1]!r})"
+            )
+
+
+def _plain(value: Any) -> Any:
+    """An HDF5 attribute as plain Python: numpy scalars/arrays -> Python, bytes -> str."""
+    if hasattr(value, "tolist"):  # numpy scalars and arrays, without importing numpy
+        value = value.tolist()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+# ---- one session -------------------------------------------------------------
+
+
+class Chunk(NamedTuple):
+    """Rows ``start : start + len(time)`` of a session, as Python lists."""
+
+    time: list[float]
+    joint_angles: list[list[float]]
+    emg: list[list[float]]
+    start: int
+
+
+def _field_shape(where: str, dtype: Any, name: str) -> tuple[int, ...]:
+    """Shape of compound field ``name`` (() for a scalar); raise if it is not numeric."""
+    fields = dtype.fields
+    if name not in fields:
+        have = ", ".join(fields) or "none"
+        raise PureposeError(f"{where}: {TIMESERIES} has no field {name!r} (fields: {have})")
+    sub = fields[name][0]
+    if sub.base.kind not in "fiu":
+        raise PureposeError(f"{where}: field {name!r} is not numeric (dtype {sub.base})")
+    return tuple(sub.shape)
+
+
+class Session:
+    """One emg2pose session file, read into Python lists on demand.
+
+    ``Session(path)`` opens and checks the file's structure (group, compound
+    dataset, fields, 16 EMG channels, at least one row) and reads its
+    attributes into ``metadata``. The columns ``time``, ``joint_angles`` and
+    ``emg`` are loaded (and checked) on first use and cached; ``read``,
+    ``iter_chunks`` and ``slice`` load row ranges instead. Use it as a
+    context manager, or call ``close()``.
+
+    Shapes: ``time`` (T,), ``joint_angles`` (T, 20), ``emg`` (T, 16).
+
+    >>> import tempfile, pathlib
+    >>> from purepose.synth import make_session
+    >>> path = make_session(pathlib.Path(tempfile.mkdtemp()) / "s.hdf5", seconds=0.05)
+    >>> with Session(path) as s:
+    ...     print(len(s), s.n_channels, s.sample_rate, len(s.emg[0]), len(s.joint_angles[0]))
+    100 16 2000.0 16 20
+    >>> Session("no-such-file.hdf5")
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: Session: no-such-file.hdf5: no such file
+    """
+
+    def __init__(self, path: PathLike) -> None:
+        self.path = Path(path)
+        self._file: h5py.File | None = None
+        self._cache: dict[str, Any] = {}
+        self._open()
+
+    # -- opening and structure checks
+
+    def _open(self) -> None:
+        where = f"Session: {self.path}"
+        if not self.path.exists():
+            raise PureposeError(f"{where}: no such file")
+        if self.path.is_dir():
+            raise PureposeError(f"{where}: is a directory, expected one .hdf5 session file")
+        try:
+            is_hdf5 = h5py.is_hdf5(self.path)
+        except OSError as exc:
+            raise PureposeError(f"{where}: cannot read ({exc.strerror or exc})") from None
+        if not is_hdf5:
+            raise PureposeError(f"{where}: not an HDF5 file")
+        try:
+            self._file = h5py.File(self.path, "r")
+        except OSError as exc:
+            raise PureposeError(f"{where}: cannot open HDF5 file ({exc})") from None
+        try:
+            self._check_structure(self._file)
+        except BaseException:
+            self.close()
+            raise
+
+    def _check_structure(self, file: h5py.File) -> None:
+        where = f"Session: {self.path}"
+        group = file.get(GROUP)
+        if not isinstance(group, h5py.Group):
+            have = ", ".join(file.keys()) or "nothing"
+            raise PureposeError(f"{where}: no {GROUP!r} group (top level has: {have})")
+        ds = group.get(TIMESERIES)
+        if not isinstance(ds, h5py.Dataset):
+            have = ", ".join(group.keys()) or "nothing"
+            raise PureposeError(f"{where}: no {GROUP}/{TIMESERIES} dataset ({GROUP} has: {have})")
+        if ds.dtype.fields is None:
+            raise PureposeError(
+                f"{where}: {TIMESERIES} is not a compound dataset (dtype {ds.dtype}); "
+                f"expected fields {', '.join(FIELDS)}"
+            )
+        if ds.ndim != 1:
+            raise PureposeError(f"{where}: {TIMESERIES} has shape {ds.shape}, expected (T,)")
+        shapes = {name: _field_shape(where, ds.dtype, name) for name in FIELDS}
+        if shapes["time"] != ():
+            raise PureposeError(f"{where}: field 'time' has shape {shapes['time']}, expected ()")
+        if shapes["joint_angles"] != (N_JOINTS,):
+            raise PureposeError(
+                f"{where}: field 'joint_angles' has shape {shapes['joint_angles']}, "
+                f"expected ({N_JOINTS},)"
+            )
+        emg_shape = shapes["emg"]
+        if len(emg_shape) != 1 or emg_shape[0] != N_CHANNELS:
+            found = emg_shape[0] if len(emg_shape) == 1 else emg_shape
+            raise PureposeError(f"{where}: emg has {found} channels, expected {N_CHANNELS}")
+        if ds.shape[0] == 0:
+            raise PureposeError(f"{where}: {TIMESERIES} is empty (0 rows)")
+        self.metadata = self._read_metadata(group)
+        declared = self.metadata.get("num_channels")
+        if isinstance(declared, int | float) and declared != N_CHANNELS:
+            raise PureposeError(
+                f"{where}: attribute num_channels={declared!r} disagrees with the emg field "
+                f"({N_CHANNELS} channels)"
+            )
+        rate = self.metadata.get("sample_rate", SAMPLE_RATE)
+        if not isinstance(rate, int | float) or not (math.isfinite(rate) and rate > 0):
+            raise PureposeError(
+                f"{where}: attribute sample_rate={rate!r} must be a positive number"
+            )
+        self._ds = ds
+        self._n_rows = int(ds.shape[0])
+
+    @staticmethod
+    def _read_metadata(group: h5py.Group) -> dict[str, Any]:
+        metadata: dict[str, Any] = {}
+        for key in group.attrs:
+            try:
+                metadata[key] = _plain(group.attrs[key])
+            except (OSError, TypeError, ValueError):  # an attribute h5py cannot decode
+                metadata[key] = None
+        return metadata
+
+    # -- life cycle
+
+    def close(self) -> None:
+        """Close the HDF5 file (cached columns stay usable)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self._n_rows
+
+    def __repr__(self) -> str:
+        return f"Session({str(self.path)!r})"
+
+    def __str__(self) -> str:
+        return (
+            f"Session {self.session_name} ({len(self)} samples, {self.duration:.2f} s, "
+            f"user {self.user or '?'}, side {self.side or '?'})"
+        )
+
+    # -- metadata
+
+    @property
+    def name(self) -> str:
+        """The file name without ``.hdf5``."""
+        return self.path.stem
+
+    @property
+    def session_name(self) -> str:
+        """The ``session`` attribute (the file stem if absent)."""
+        return str(self.metadata.get("session", self.name))
+
+    @property
+    def user(self) -> str:
+        return str(self.metadata.get("user", ""))
+
+    @property
+    def side(self) -> str:
+        return str(self.metadata.get("side", ""))
+
+    @property
+    def stage(self) -> str:
+        return str(self.metadata.get("stage", ""))
+
+    @property
+    def sample_rate(self) -> float:
+        """Samples per second: the ``sample_rate`` attribute, else 2000.0."""
+        return float(self.metadata.get("sample_rate", SAMPLE_RATE))
+
+    @property
+    def n_channels(self) -> int:
+        return N_CHANNELS
+
+    @property
+    def duration(self) -> float:
+        """Length in seconds: rows / sample_rate."""
+        return self._n_rows / self.sample_rate
+
+    # -- data
+
+    def _dataset(self) -> h5py.Dataset:
+        if self._file is None:
+            raise PureposeError(f"Session: {self.path}: file is closed")
+        return self._ds
+
+    def _column(self, field: str) -> Any:
+        if field not in self._cache:
+            values = self._dataset().fields(field)[:].tolist()
+            where = f"Session: {self.path}"
+            if field == "time":
+                _check_column(where, field, values, 0)
+                _check_time_order(where, values, 0)
+            else:
+                _check_rows(where, field, values, 0)
+            self._cache[field] = values
+        return self._cache[field]
+
+    @property
+    def time(self) -> Vector:
+        """Timestamps in seconds, shape (T,); loaded once, checked finite and non-decreasing."""
+        return self._column("time")
+
+    @property
+    def joint_angles(self) -> Matrix:
+        """Joint angles in radians, shape (T, 20); loaded once, checked finite."""
+        return self._column("joint_angles")
+
+    @property
+    def emg(self) -> Matrix:
+        """EMG, shape (T, 16); loaded once, checked finite."""
+        return self._column("emg")
+
+    def read(self, start: int = 0, stop: int | None = None) -> Chunk:
+        """Rows ``start:stop`` as a checked Chunk (``0 <= start <= stop <= len(self)``)."""
+        n = self._n_rows
+        stop = n if stop is None else stop
+        if not (isinstance(start, int) and isinstance(stop, int) and 0 <= start <= stop <= n):
+            raise PureposeError(
+                f"Session.read: rows {start!r}:{stop!r} out of range for {self.path} ({n} rows)"
+            )
+        rows = self._dataset()[start:stop]
+        time = rows["time"].tolist()
+        joint_angles = rows["joint_angles"].tolist()
+        emg = rows["emg"].tolist()
+        where = f"Session: {self.path}"
+        _check_column(where, "time", time, start)
+        _check_time_order(where, time, start)
+        _check_rows(where, "joint_angles", joint_angles, start)
+        _check_rows(where, "emg", emg, start)
+        return Chunk(time, joint_angles, emg, start)
+
+    def iter_chunks(self, n_rows: int) -> Iterator[Chunk]:
+        """Yield consecutive Chunks of ``n_rows`` rows (the last may be shorter).
+
+        Memory is bounded by one chunk. Each chunk is checked like ``read``;
+        time must also not decrease across chunk boundaries.
+        """
+        if not isinstance(n_rows, int) or n_rows < 1:
+            raise PureposeError(f"Session.iter_chunks: n_rows={n_rows!r} must be an int >= 1")
+        previous = None
+        for start in range(0, self._n_rows, n_rows):
+            chunk = self.read(start, min(start + n_rows, self._n_rows))
+            _check_time_order(f"Session: {self.path}", chunk.time, start, previous)
+            previous = chunk.time[-1]
+            yield chunk
+
+    def slice(self, start_t: float = -math.inf, end_t: float = math.inf) -> Chunk:
+        """Rows with ``start_t <= time < end_t`` (unix seconds), found by binary search.
+
+        Like ``searchsorted`` in the reference reader: the first row at or
+        after ``start_t`` up to, not including, the first row at or after ``end_t``.
+        Loads the time column once (O(T)), then each slice costs O(log T) plus its rows.
+        """
+        if math.isnan(start_t) or math.isnan(end_t) or start_t > end_t:
+            raise PureposeError(
+                f"Session.slice: need start_t <= end_t, got start_t={start_t!r}, end_t={end_t!r}"
+            )
+        time = self.time
+        return self.read(bisect.bisect_left(time, start_t), bisect.bisect_left(time, end_t))
+
+
+# ---- a dataset directory -----------------------------------------------------
+
+
+def _as_set(name: str, value: str | Collection[str]) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    values = set(value)
+    if not values or not all(isinstance(v, str) for v in values):
+        raise PureposeError(
+            f"Dataset.select: {name}={value!r} must be a str or a non-empty collection of str"
+        )
+    return values
+
+
+class Dataset:
+    """A directory of session files described by its ``metadata.csv``.
+
+    ``records`` holds one dict per csv row (all values str, extra columns
+    kept). ``select`` filters them and returns the file paths.
+
+    >>> import tempfile, pathlib
+    >>> from purepose.synth import make_dataset
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = make_dataset(root, n_sessions=3, seconds=0.05, quiet=True)
+    >>> ds = Dataset(root)
+    >>> len(ds), ds.splits()
+    (3, {'train': 1, 'val': 1, 'test': 1})
+    >>> [p.name for p in ds.select(split="test")]  # doctest: +ELLIPSIS
+    ['...-recording-3_right.hdf5']
+    >>> Dataset(root / "nowhere")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: Dataset: .../nowhere: no such directory
+    """
+
+    def __init__(self, root: PathLike) -> None:
+        self.root = Path(root)
+        if not self.root.exists():
+            raise PureposeError(f"Dataset: {self.root}: no such directory")
+        if not self.root.is_dir():
+            raise PureposeError(f"Dataset: {self.root}: not a directory")
+        self.metadata_path = self.root / "metadata.csv"
+        if not self.metadata_path.is_file():
+            raise PureposeError(
+                f"Dataset: {self.root}: no metadata.csv (for a plain directory of .hdf5 files "
+                "use find_sessions)"
+            )
+        self.records: list[dict[str, str]] = self._read_records()
+
+    def _read_records(self) -> list[dict[str, str]]:
+        where = f"Dataset: {self.metadata_path}"
+        try:
+            with open(self.metadata_path, newline="", encoding="utf-8") as f:
+                reader = csv.DictReader(f)
+                header = [h.strip() for h in reader.fieldnames or []]
+                missing = [c for c in METADATA_COLUMNS if c not in header]
+                if missing:
+                    raise PureposeError(
+                        f"{where}: missing column(s) {', '.join(missing)} "
+                        f"(have: {', '.join(header) or 'no header'})"
+                    )
+                reader.fieldnames = header
+                records = []
+                for line, row in enumerate(reader, start=2):
+                    if None in row.values():
+                        raise PureposeError(
+                            f"{where}: line {line} has fewer fields than the header "
+                            f"({len(header)})"
+                        )
+                    records.append({k: v.strip() for k, v in row.items() if isinstance(k, str)})
+        except UnicodeDecodeError as exc:
+            raise PureposeError(f"{where}: not UTF-8 text ({exc.reason})") from None
+        except csv.Error as exc:
+            raise PureposeError(f"{where}: malformed csv ({exc})") from None
+        return records
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __repr__(self) -> str:
+        return f"Dataset({str(self.root)!r})"
+
+    def path(self, record: dict[str, str]) -> Path:
+        """The file of one record: ``root / (filename + ".hdf5")``."""
+        return self.root / f"{record['filename']}.hdf5"
+
+    def select(
+        self,
+        *,
+        split: str | Collection[str] | None = None,
+        user: str | Collection[str] | None = None,
+        stage: str | Collection[str] | None = None,
+        side: str | Collection[str] | None = None,
+        generalization: str | Collection[str] | None = None,
+    ) -> list[Path]:
+        """Paths of the records matching every given filter, in metadata.csv order.
+
+        Each filter is one value or a collection of accepted values. A filter
+        value that occurs nowhere in its column is an error (it is almost
+        always a typo), and so is a selected file that does not exist.
+        """
+        filters = {
+            "split": split,
+            "user": user,
+            "stage": stage,
+            "side": side,
+            "generalization": generalization,
+        }
+        records = self.records
+        for column, value in filters.items():
+            if value is None:
+                continue
+            wanted = _as_set(column, value)
+            present = {r[column] for r in self.records}
+            if not wanted & present:
+                shown = ", ".join(sorted(present)) or "none"
+                raise PureposeError(
+                    f"Dataset.select: {column}={value!r} matches no record in "
+                    f"{self.metadata_path} (values: {shown})"
+                )
+            records = [r for r in records if r[column] in wanted]
+        paths = [self.path(r) for r in records]
+        for p in paths:
+            if not p.is_file():
+                raise PureposeError(
+                    f"Dataset.select: {p} is listed in {self.metadata_path} but does not exist"
+                )
+        return paths
+
+    def counts(self, column: str) -> dict[str, int]:
+        """How many records have each value of ``column`` (train, val, test first, then sorted)."""
+        if self.records and column not in self.records[0]:
+            raise PureposeError(f"Dataset.counts: no column {column!r} in {self.metadata_path}")
+        counts: dict[str, int] = {}
+        for r in self.records:
+            counts[r[column]] = counts.get(r[column], 0) + 1
+        order = {name: i for i, name in enumerate(SPLITS)}
+        return {k: counts[k] for k in sorted(counts, key=lambda k: (order.get(k, 3), k))}
+
+    def splits(self) -> dict[str, int]:
+        """Number of records per split, e.g. ``{'train': 4, 'val': 1, 'test': 1}``."""
+        return self.counts("split")
+
+
+def find_sessions(path_or_paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    """Expand files and directories into a list of session files.
+
+    A file is kept as given; a directory contributes its ``*.hdf5`` files,
+    sorted by name. Duplicates are dropped, order otherwise kept.
+
+    >>> find_sessions("no-such-dir")
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: find_sessions: no-such-dir: no such file or directory
+    """
+    if isinstance(path_or_paths, str | os.PathLike):
+        items: list[PathLike] = [path_or_paths]
+    else:
+        items = list(path_or_paths)
+    if not items:
+        raise PureposeError("find_sessions: no paths given")
+    found: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            files = sorted(f for f in p.glob("*.hdf5") if f.is_file())
+            if not files:
+                raise PureposeError(f"find_sessions: {p}: directory has no .hdf5 files")
+            found.extend(files)
+        elif p.exists():
+            found.append(p)
+        else:
+            raise PureposeError(f"find_sessions: {p}: no such file or directory")
+    return list(dict.fromkeys(found))
+
+
+# ---- describe (what `purepose info` prints) ---------------------------------
+
+_DESCRIBE_CHUNK = 20_000
+_KNOWN_ATTRS = {
+    "filename",
+    "session",
+    "stage",
+    "user",
+    "side",
+    "start",
+    "end",
+    "sample_rate",
+    "num_channels",
+}
+
+
+def describe(path: PathLike) -> str:
+    """A readable summary of a session file or a dataset directory.
+
+    For a file: identity (session, user, stage, side), size and timing, the
+    share of IK-failure frames and each channel's EMG RMS,
+    rms_c = sqrt(sum_t emg[t][c]^2 / T), streamed chunk by chunk (O(T * 37),
+    memory O(chunk)). For a directory: counts per split, user, stage, side and
+    generalization from metadata.csv, and one line per file; without
+    metadata.csv, one line per ``.hdf5`` file.
+    """
+    p = Path(path)
+    if p.is_dir():
+        if (p / "metadata.csv").is_file():
+            return _describe_dataset(Dataset(p))
+        return _describe_directory(p)
+    return _describe_session(p)
+
+
+def _fmt_counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k or '(empty)'} {v}" for k, v in counts.items())
+
+
+def _describe_session(path: Path) -> str:
+    with Session(path) as s:
+        n = len(s)
+        sumsq: list[list[float]] = [[] for _ in range(s.n_channels)]
+        n_failed = 0
+        first_t = last_t = 0.0
+        for chunk in s.iter_chunks(_DESCRIBE_CHUNK):
+            if chunk.start == 0:
+                first_t = chunk.time[0]
+            last_t = chunk.time[-1]
+            n_failed += valid_mask(chunk.joint_angles).count(False)
+            # Products of float32 values are exact in float64; fsum rounds once per chunk.
+            for parts, column in zip(sumsq, zip(*chunk.emg), strict=True):
+                parts.append(math.fsum(map(operator.mul, column, column)))
+        rms = [math.sqrt(math.fsum(parts) / n) for parts in sumsq]
+        other = {k: v for k, v in s.metadata.items() if k not in _KNOWN_ATTRS}
+        lines = [
+            f"file:         {s.path}",
+            f"session:      {s.session_name}",
+            f"user:         {s.user or '?'}",
+            f"stage:        {s.stage or '?'}",
+            f"side:         {s.side or '?'}",
+            f"samples:      {n}",
+            f"sample rate:  {s.sample_rate:g} Hz",
+            f"duration:     {s.duration:.3f} s",
+            f"time:         {first_t:.3f} .. {last_t:.3f} (span {last_t - first_t:.3f} s)",
+            f"channels:     {s.n_channels}",
+            f"IK failures:  {100.0 * n_failed / n:.1f}% of frames ({n_failed} of {n})",
+        ]
+        lines.extend(f"{k + ':':<14}{v}" for k, v in sorted(other.items()))
+        lines.append("EMG RMS per channel:")
+        for row in range(0, len(rms), 4):
+            cells = (f"ch{c + 1:02d} {rms[c]:10.5g}" for c in range(row, min(row + 4, len(rms))))
+            lines.append("  " + "  ".join(cells))
+    return "\n".join(lines)
+
+
+def _describe_dataset(ds: Dataset) -> str:
+    lines = [
+        f"dataset:        {ds.root}",
+        f"sessions:       {len(ds)} in metadata.csv",
+        f"splits:         {_fmt_counts(ds.splits())}",
+        f"users:          {_fmt_counts(ds.counts('user'))}",
+        f"stages:         {_fmt_counts(ds.counts('stage'))}",
+        f"sides:          {_fmt_counts(ds.counts('side'))}",
+        f"generalization: {_fmt_counts(ds.counts('generalization'))}",
+        "files:",
+    ]
+    for r in ds.records:
+        try:
+            seconds = f"{float(r['end']) - float(r['start']):8.2f} s"
+        except ValueError:
+            seconds = "       ? s"
+        missing = "" if ds.path(r).is_file() else "  (MISSING)"
+        lines.append(
+            f"  {r['split']:<5} {seconds}  {r['user']}  {r['side']:<5}  {r['stage']}  "
+            f"{r['filename']}{missing}"
+        )
+    return "\n".join(lines)
+
+
+def _describe_directory(root: Path) -> str:
+    files = find_sessions(root)
+    lines = [f"directory: {root} (no metadata.csv), {len(files)} session file(s):"]
+    for f in files:
+        with Session(f) as s:
+            lines.append(
+                f"  {s.name}: {len(s)} samples, {s.duration:.2f} s, user {s.user or '?'}, "
+                f"side {s.side or '?'}, stage {s.stage or '?'}"
+            )
+    return "\n".join(lines)
