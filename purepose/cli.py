@@ -73,6 +73,62 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- info / synth: describe data, write synthetic data -------------------------
+
+
+def _add_info(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "info",
+        help="describe a session file or a dataset directory",
+        description="Print a session's metadata, size, IK-failure share and per-channel EMG "
+        "RMS, or a dataset directory's splits, users, stages and files.",
+    )
+    p.add_argument("path", metavar="FILE_OR_DIR", help="an .hdf5 session or a directory")
+    _common_options(p)
+    p.set_defaults(handler=_cmd_info)
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from .io import describe
+
+    print(describe(args.path))
+    return 0
+
+
+def _add_synth(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "synth",
+        help="write a synthetic emg2pose dataset (session files + metadata.csv)",
+        description="Write N synthetic sessions in the exact emg2pose format, whose EMG "
+        "encodes the hand pose, plus metadata.csv with train/val/test splits. "
+        "Same seed, same bytes.",
+    )
+    p.add_argument("out_dir", metavar="OUT_DIR", help="directory to write (created if needed)")
+    p.add_argument("--sessions", type=int, default=6, help="number of session files (6)")
+    p.add_argument("--seconds", type=float, default=20.0, help="seconds per session (20)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    p.add_argument("--users", type=int, default=1, help="number of users, 3+ sessions each (1)")
+    _common_options(p)
+    p.set_defaults(handler=_cmd_synth)
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import make_dataset
+
+    paths = make_dataset(
+        args.out_dir,
+        n_sessions=args.sessions,
+        seconds=args.seconds,
+        seed=args.seed,
+        n_users=args.users,
+        quiet=args.quiet,
+    )
+    for path in paths:
+        print(path)
+    print(f"wrote {len(paths)} session(s) of {args.seconds:g} s + metadata.csv to {args.out_dir}")
+    return 0
+
+
 # ---- end of verbs ----------------------------------------------------------
 
 
