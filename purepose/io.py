@@ -702,6 +702,8 @@ def describe(path: PathLike) -> str:
     metadata.csv, one line per ``.hdf5`` file.
     """
     p = Path(path)
+    if not p.exists():
+        raise PureposeError(f"describe: {p}: no such file or directory")
     if p.is_dir():
         if (p / "metadata.csv").is_file():
             return _describe_dataset(Dataset(p))
