@@ -73,6 +73,282 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- fit / predict / evaluate / demo (the model verbs) ------------------------
+
+
+def _model_options(p: argparse.ArgumentParser) -> None:
+    """Hyper-parameters of PoseRegressor shared by ``fit`` and ``demo``."""
+    g = p.add_argument_group("model")
+    g.add_argument("--window", type=int, default=200, help="window length in samples (200)")
+    g.add_argument("--hop", type=int, default=40, help="window step in samples (40)")
+    g.add_argument(
+        "--features",
+        default="rms,mav,wl,logpow",
+        help="comma-separated subset of rms,mav,wl,zc,ssc,logpow (rms,mav,wl,logpow)",
+    )
+    g.add_argument("--lags", type=int, default=0, help="past windows appended to each row (0)")
+    g.add_argument("--lag-step", type=int, default=1, help="windows between lags (1)")
+    g.add_argument("--components", type=int, default=None, help="PCA dimension (default: none)")
+    g.add_argument("--alpha", type=float, default=1.0, help="ridge penalty without --val (1.0)")
+    g.add_argument(
+        "--alphas", default=None, help="comma-separated ridge grid searched on --val (1e-2..1e4)"
+    )
+    g.add_argument("--smoothing", type=float, default=None, help="EMA factor in (0, 1] (off)")
+    g.add_argument("--label", choices=("end", "center"), default="end", help="window label (end)")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (1)")
+
+
+def _floats(text: str | None, what: str) -> list[float] | None:
+    if text is None:
+        return None
+    try:
+        return [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise PureposeError(f"{what}={text!r} must be comma-separated numbers") from None
+
+
+def _regressor_from_args(args: argparse.Namespace):
+    from .model import PoseRegressor
+
+    if args.jobs < 1:
+        raise PureposeError(f"--jobs={args.jobs} must be >= 1")
+    return PoseRegressor(
+        window=args.window,
+        hop=args.hop,
+        features=tuple(f.strip() for f in args.features.split(",") if f.strip()),
+        n_lags=args.lags,
+        lag_step=args.lag_step,
+        n_components=args.components,
+        alpha=args.alpha,
+        alphas=_floats(args.alphas, "--alphas"),
+        smoothing=args.smoothing,
+        label=args.label,
+    )
+
+
+def _resolve_data(paths: Sequence[str], split: str | None) -> list:
+    """Session files from DATA: files, directories, or one dataset directory plus a split."""
+    from pathlib import Path
+
+    from .io import Dataset, find_sessions
+
+    if split is not None:
+        if len(paths) != 1 or not Path(paths[0]).is_dir():
+            raise PureposeError("--split needs DATA to be one dataset directory with metadata.csv")
+        return Dataset(paths[0]).select(split=split)
+    sessions = find_sessions(paths)
+    if not sessions:
+        raise PureposeError(f"no .hdf5 session files found in {', '.join(paths)}")
+    return sessions
+
+
+def _resolve_val(values: Sequence[str] | None, data: Sequence[str]) -> list | None:
+    """``--val``: session paths, or a split name of the dataset directory given as DATA."""
+    from pathlib import Path
+
+    if not values:
+        return None
+    if len(values) == 1 and not Path(values[0]).exists():
+        if len(data) == 1 and Path(data[0]).is_dir():
+            return _resolve_data(data, values[0])
+        raise PureposeError(f"--val {values[0]}: no such file, directory or split")
+    return _resolve_data(values, None)
+
+
+def _add_fit(sub) -> None:
+    p = sub.add_parser(
+        "fit",
+        help="fit a PoseRegressor on sessions and save it as JSON",
+        description="Fit on DATA (files, directories, or a dataset directory with --split); "
+        "choose the ridge alpha on --val (paths, or a split name of DATA).",
+    )
+    p.add_argument("data", nargs="+", metavar="DATA", help="session files or directories")
+    p.add_argument("--split", default=None, help="split of a dataset directory (e.g. train)")
+    p.add_argument("--val", nargs="+", default=None, help="validation sessions or split name")
+    p.add_argument("--out", "-o", required=True, help="model file to write (JSON)")
+    _model_options(p)
+    _common_options(p)
+    p.set_defaults(handler=_cmd_fit)
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    from ._util import log
+
+    model = _regressor_from_args(args)
+    train = _resolve_data(args.data, args.split)
+    val = _resolve_val(args.val, args.data)
+    log(f"fit: {len(train)} training session(s), {len(val or [])} validation", quiet=args.quiet)
+    model.fit(train, val_sessions=val, n_jobs=args.jobs, quiet=args.quiet)
+    model.save(args.out)
+    print(
+        f"wrote {args.out}: {model.n_samples_} training windows, "
+        f"{model.n_features_in_} features, alpha={model.alpha_:g}"
+    )
+    for alpha, mae in model.val_mae_.items():
+        mark = "  <- chosen" if float(alpha) == model.alpha_ else ""
+        print(f"  val MAE at alpha={float(alpha):g}: {mae:.2f} deg{mark}")
+    return 0
+
+
+def _add_predict(sub) -> None:
+    p = sub.add_parser("predict", help="predict joint angles of one session to CSV")
+    p.add_argument("model", help="model JSON written by `purepose fit`")
+    p.add_argument("session", help="emg2pose session file (.hdf5)")
+    p.add_argument("--out", "-o", required=True, help="CSV to write: time + 20 angles (radians)")
+    p.add_argument("--degrees", action="store_true", help="write angles in degrees")
+    _common_options(p)
+    p.set_defaults(handler=_cmd_predict)
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    import math
+
+    from ._util import atomic_write_text
+    from .io import JOINT_NAMES
+    from .model import PoseRegressor
+
+    model = PoseRegressor.load(args.model)
+    pred = model.predict(args.session)
+    factor = 180.0 / math.pi if args.degrees else 1.0
+    lines = [",".join(["time", *JOINT_NAMES])]
+    lines += [
+        ",".join([repr(t), *(repr(a * factor) for a in row)])
+        for t, row in zip(pred.time, pred.angles)
+    ]
+    atomic_write_text(args.out, "\n".join(lines) + "\n")
+    print(f"wrote {args.out}: {len(pred.angles)} windows x {len(JOINT_NAMES)} joints")
+    return 0
+
+
+def _add_evaluate(sub) -> None:
+    p = sub.add_parser(
+        "evaluate", help="score a model on sessions (MAE in degrees) beside the baselines"
+    )
+    p.add_argument("model", help="model JSON written by `purepose fit`")
+    p.add_argument("data", nargs="+", metavar="DATA", help="session files or directories")
+    p.add_argument("--split", default=None, help="split of a dataset directory (e.g. test)")
+    p.add_argument("--by", choices=("finger", "segment", "joint"), default="finger")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    _common_options(p)
+    p.set_defaults(handler=_cmd_evaluate)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from .metrics import format_table
+    from .model import PoseRegressor, evaluate
+
+    model = PoseRegressor.load(args.model)
+    sessions = _resolve_data(args.data, args.split)
+    result = evaluate(model, sessions, quiet=args.quiet)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=1, allow_nan=False))
+    else:
+        print(f"{result.n_sessions} session(s), {result.reports['model'].n_frames} valid windows")
+        print(format_table(result.reports, by=args.by))
+    return 0
+
+
+def _add_demo(sub) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="synthesize a small dataset, fit, choose alpha, evaluate (no download needed)",
+        description="The main job on the embedded default: writes a synthetic emg2pose "
+        "dataset, fits on train, picks alpha on val, evaluates on test and prints the table.",
+    )
+    p.add_argument("--dir", default=None, help="where to write the data (default: a temp dir)")
+    p.add_argument("--sessions", type=int, default=6, help="synthetic sessions (6)")
+    p.add_argument("--seconds", type=float, default=30.0, help="seconds per session (30)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    p.add_argument("--plots", default=None, help="directory to write SVG figures into")
+    _model_options(p)
+    _common_options(p)
+    p.set_defaults(handler=_cmd_demo)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from ._util import log
+
+    t0 = time.perf_counter()
+    if args.dir is None:
+        with tempfile.TemporaryDirectory(prefix="purepose-demo-") as tmp:
+            return _run_demo(args, Path(tmp), t0)
+    root = Path(args.dir)
+    root.mkdir(parents=True, exist_ok=True)
+    status = _run_demo(args, root, t0)
+    log(f"demo: data and model kept in {root}", quiet=args.quiet)
+    return status
+
+
+def _run_demo(args: argparse.Namespace, root, t0: float) -> int:
+    import time
+
+    from ._util import log
+    from .io import Dataset
+    from .metrics import format_table
+    from .model import evaluate
+    from .synth import make_dataset
+
+    if args.sessions < 3:
+        raise PureposeError(f"--sessions={args.sessions} must be >= 3 (train, val and test)")
+    model = _regressor_from_args(args)
+    log(
+        f"demo: writing {args.sessions} synthetic sessions x {args.seconds:g} s to {root}",
+        quiet=args.quiet,
+    )
+    make_dataset(
+        root, n_sessions=args.sessions, seconds=args.seconds, seed=args.seed, quiet=args.quiet
+    )
+    dataset = Dataset(root)
+    train, val, test = (dataset.select(split=s) for s in ("train", "val", "test"))
+    model.fit(train, val_sessions=val, n_jobs=args.jobs, quiet=args.quiet)
+    model.save(root / "model.json")
+    result = evaluate(model, test, quiet=args.quiet)
+    print(
+        f"purepose demo: synthetic emg2pose data, {len(train)} train / {len(val)} val / "
+        f"{len(test)} test sessions of {args.seconds:g} s"
+    )
+    print(
+        f"PoseRegressor: {model.n_features_in_} features, {model.n_samples_} training windows, "
+        f"alpha={model.alpha_:g} (chosen on val)"
+    )
+    print(f"test: {result.reports['model'].n_frames} valid windows; angular MAE in degrees")
+    print(format_table(result.reports, by="finger"))
+    if args.plots:
+        _demo_plots(args, model, test[0], result)
+    log(f"demo: done in {time.perf_counter() - t0:.1f} s", quiet=args.quiet)
+    return 0
+
+
+def _demo_plots(args: argparse.Namespace, model, session_path, result) -> None:
+    """Figures of the demo: EMG of a test session, predicted vs true pose, errors."""
+    from pathlib import Path
+
+    from ._util import log
+    from .io import Session
+    from .plot import emg_traces_svg, error_bars_svg, pose_traces_svg, save_svg
+
+    out = Path(args.plots)
+    out.mkdir(parents=True, exist_ok=True)
+    with Session(session_path) as sess:
+        first = sess.read(0, min(len(sess), int(5 * sess.sample_rate)))
+        save_svg(out / "emg.svg", emg_traces_svg(first.time, first.emg, title=sess.name))
+        feats = model.featurize(sess)
+    pred = model._predict_feats(feats).angles
+    joints = ["THUMB_CMC_FE", "INDEX_MCP_FE", "MIDDLE_PIP_FE", "PINKY_MCP_FE"]
+    save_svg(out / "pose.svg", pose_traces_svg(feats.time, feats.Y, pred, joints=joints))
+    bars = {
+        name: {"overall": r.mae_deg, **r.per_finger_mae_deg} for name, r in result.reports.items()
+    }
+    save_svg(out / "errors.svg", error_bars_svg(bars, title="test MAE by finger"))
+    log(f"demo: figures written to {out}", quiet=args.quiet)
+
+
 # ---- info / synth: describe data, write synthetic data -------------------------
 
 
