@@ -19,21 +19,31 @@ sample it uses lies inside the window (WL and ZC use the pair i, i+1; SSC uses
 the triple i-1, i, i+1). So a window of N samples has N-1 pairs and N-2 triples.
 
 Cost. Summing every window directly costs O(n_samples * window) per channel.
-Instead each per-sample quantity (x^2, |x|, |dx|, crossing indicator ...) gets
-a running (prefix) sum P[i] = v[0] + ... + v[i-1] built once with
-``itertools.accumulate``; the sum over a window is then P[end] - P[start].
-Total cost O(n_samples * n_channels) per feature, independent of the window.
+Instead each per-sample quantity (x^2, |x|, |dx|, crossing indicator ...) is
+turned into running sums once with ``itertools.accumulate`` and every window
+sum is read off in O(1), so a feature costs O(n_samples) per channel whatever
+the window: O(n_samples * n_channels) in all.
 
-Accuracy of prefix sums (u = 2**-53, unit roundoff). A float prefix sum over
-n terms carries an absolute error up to about n*u*P[n]; a window difference
-then has a *relative* error up to n*u*(P[n] / window sum): for 140,000 samples
-that is ~1.6e-11 times the ratio of the session's total power to the window's,
-i.e. ~1e-8 for a 200-sample window, worse for a quiet window in a loud session.
-So the float sums restart every ``block >= window`` samples (a window then
-touches at most two blocks, and is ``tail of block a + head of block b``): the
-error bound drops to ~2*block*u*(block sum / window sum), about 5.7e-14 times
-the burst ratio for block = 256. Counts (ZC, SSC) are integer prefix sums,
-which are exact.
+Accuracy (u = 2**-53, the unit roundoff). The textbook trick, one prefix sum
+P[i] = v[0] + ... + v[i-1] over the session and P[end] - P[start] per
+window, subtracts two large, rounded numbers: its relative error is up to
+about n_samples * u * (P[n] / window sum), ~1e-8 for a 200-sample window in
+a 140,000-sample session and far worse for a quiet window after a loud
+stretch. So the float sums here never subtract. The signal is cut into blocks
+of exactly L = end - start values; inside each block ``tail[i]`` is the sum
+from i to the block's end and ``head[i]`` the sum from the block's start up
+to i - 1. A window starting at s covers the rest of s's block and the
+beginning of the next one, so
+
+    sum(v[s : s + L]) = tail[s] + head[s + L]
+
+(head is 0 at a block start, when the window is exactly one block). This is
+the van Herk / Gil-Werman decomposition of running max filters, applied to
+sums. Both terms add at most L non-negative values, so the relative error is
+at most about L * u (2.2e-14 for L = 200), whatever the session length or the
+loudness around the window. Windows shorter than 32 values are summed directly
+with ``math.fsum`` (cheaper than 1 block per few samples, and exactly
+rounded). Counts (ZC, SSC) use integer prefix sums, which are exact.
 
 Filters are the classic recursions: a first-order RC high-pass, RBJ "Audio EQ
 Cookbook" biquads, and ``lfilter`` in direct form II transposed (the structure
@@ -69,7 +79,7 @@ SAMPLE_RATE = 2000.0  # Hz, the emg2pose rate (also purepose.io.SAMPLE_RATE)
 FEATURES = ("rms", "mav", "wl", "zc", "ssc", "logpow")
 DEFAULT_FEATURES = ("rms", "mav", "wl", "logpow")
 IK_FAILURE_ATOL = 1e-8  # |angle| <= this counts as zero (same as purepose.io.IK_FAILURE_ATOL)
-_MIN_BLOCK = 256  # prefix sums restart at least this often (see module docstring)
+_DIRECT_BELOW = 32  # windows shorter than this are summed directly (see module docstring)
 
 _mul = operator.mul
 _sub = operator.sub
@@ -279,32 +289,33 @@ def _columns(where: str, X: Sequence[Sequence[float]]) -> list[list[float]]:
     return columns
 
 
-def _window_sums(
-    values: Sequence[float], bounds: Sequence[tuple[int, int]], block: int
-) -> list[float]:
-    """``sum(values[s:e])`` for every ``(s, e)`` in O(len(values) + len(bounds)).
+def _window_sums(values: Sequence[float], bounds: Sequence[tuple[int, int]]) -> list[float]:
+    """``sum(values[s:e])`` for ranges of one common length L, in O(len(values) + len(bounds)).
 
-    Prefix sums restart every ``block`` values (``block >= e - s`` for all
-    bounds): ``local[i]`` is the sum from the start of i's block up to i-1 and
-    ``totals[k]`` the sum of block k. A range inside one block is
-    ``local[e] - local[s]``; a range over a block boundary is
-    ``(totals[a] - local[s]) + local[e]``. For non-negative values every
-    ``local`` is non-decreasing (round-to-nearest is monotone), so no window
-    sum can come out negative.
+    Blocks of exactly L values; ``tail[i]`` sums from i to the end of its
+    block, ``head[i]`` from the start of its block to i - 1, so a range is
+    ``tail[s] + head[s + L]`` (see the module docstring): no subtraction,
+    hence no cancellation. A range never starts in the last, partial block
+    (it would run past the end), so ``tail`` is needed for full blocks only.
     """
-    if not values:
+    length = bounds[0][1] - bounds[0][0] if bounds else 0
+    if length <= 0:
         return [0.0] * len(bounds)
-    local: list[float] = []
-    totals: list[float] = []
-    for k0 in range(0, len(values), block):
-        part = list(accumulate(values[k0 : k0 + block], initial=0.0))
-        totals.append(part.pop())
-        local += part
-    local.append(totals[-1] if len(values) % block else 0.0)
-    return [
-        (totals[s // block] if e // block != s // block else 0.0) - local[s] + local[e]
-        for s, e in bounds
-    ]
+    if length < _DIRECT_BELOW:
+        return [math.fsum(values[s:e]) for s, e in bounds]
+    n = len(values)
+    head: list[float] = []
+    tail: list[float] = []
+    for k0 in range(0, n, length):
+        block = values[k0 : k0 + length]
+        block_head = list(accumulate(block, initial=0.0))
+        block_head.pop()  # the block total; head restarts at 0 in the next block
+        head += block_head
+        block_tail = list(accumulate(reversed(block)))
+        block_tail.reverse()
+        tail += block_tail
+    head.append(head[-1] + values[-1] if n % length else 0.0)  # head[n]
+    return [tail[s] + head[e] for s, e in bounds]
 
 
 def _window_counts(flags: Iterable[int], bounds: Sequence[tuple[int, int]]) -> list[float]:
@@ -329,23 +340,22 @@ def _channel_features(
 ) -> dict[str, list[float]]:
     """Every requested feature of one channel, one value per window."""
     window = bounds[0][1] - bounds[0][0]
-    block = max(window, _MIN_BLOCK)
     pairs = [(s, max(s, e - 1)) for s, e in bounds]  # pair i = (x[i], x[i+1])
     triples = [(s, max(s, e - 2)) for s, e in bounds]  # triple j = (x[j], x[j+1], x[j+2])
     out: dict[str, list[float]] = {}
     if "rms" in names or "logpow" in names:
-        power = [p / window for p in _window_sums(list(map(_mul, x, x)), bounds, block)]
+        power = [p / window for p in _window_sums(list(map(_mul, x, x)), bounds)]
         if "rms" in names:
             out["rms"] = list(map(math.sqrt, power))
         if "logpow" in names:
             out["logpow"] = [math.log(p + eps) for p in power]
     if "mav" in names:
-        out["mav"] = [a / window for a in _window_sums(list(map(abs, x)), bounds, block)]
+        out["mav"] = [a / window for a in _window_sums(list(map(abs, x)), bounds)]
     if not {"wl", "zc", "ssc"}.isdisjoint(names):
         diff = list(map(_sub, x[1:], x[:-1]))  # diff[i] = x[i+1] - x[i]
         absdiff = list(map(abs, diff))
         if "wl" in names:
-            out["wl"] = _window_sums(absdiff, pairs, block)
+            out["wl"] = _window_sums(absdiff, pairs)
         if "zc" in names:
             sign = _signs(x)
             flags = map(operator.lt, map(_mul, sign[:-1], sign[1:]), repeat(0))
