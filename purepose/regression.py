@@ -1,0 +1,677 @@
+"""Least squares and ridge regression, multi-output, with streaming normal equations.
+
+The model predicts n_targets outputs from n_features inputs:
+
+    Y_hat = X W^T + 1 b^T      W = ``coef_`` (n_targets x n_features), b = ``intercept_``
+
+Ridge minimizes ``||Y - X W^T - 1 b^T||_F^2 + alpha ||W||_F^2`` (the intercept
+is not penalized); ``alpha = 0`` is ordinary least squares. With an intercept
+the problem is solved on centred data, as scikit-learn does: with column means
+x_bar, y_bar and ``Xc = X - 1 x_bar^T``, ``Yc = Y - 1 y_bar^T``,
+
+    (Xc^T Xc + alpha I) W^T = Xc^T Yc,      b = y_bar - W x_bar.
+
+Two solvers:
+
+* ``"cholesky"``: form the normal equations above and solve them with one
+  Cholesky factorization. Cheap (O(n d^2 / 2 + d^3 / 6 + d^2 t) for n samples,
+  d features, t targets), and exactly what the streaming accumulator
+  :class:`NormalEquations` holds, so it also works chunk by chunk. But forming
+  ``Xc^T Xc`` squares the condition number: the error is about eps cond(Xc)^2.
+* ``"qr"``: Householder QR of ``Xc`` (ridge: of ``[Xc; sqrt(alpha) I]`` with
+  ``[Yc; 0]``), error about eps cond(Xc) for small residuals. About 4x the work.
+* ``"auto"`` (default) tries Cholesky and switches to QR when a relative pivot
+  ``L_kk^2 / A_kk`` (A the matrix being factored) falls below 1e-8. Each
+  relative pivot is at least the smallest eigenvalue of the matrix A scaled to
+  unit diagonal, so 1 / min pivot is a lower bound on its condition number:
+  below 1e-8, the normal equations could keep fewer than ~8 digits, and QR is
+  worth its price.
+
+Singular problems raise: a feature that is constant (with an intercept) or a
+linear combination of other features makes ``X^T X`` singular, and no
+minimum-norm solution is attempted; the message names the feature and
+suggests ``Ridge(alpha > 0)``. A relative pivot at or below 1e-12 counts as
+singular for the Cholesky solver (exact collinearity leaves ~1e-15 after
+rounding); QR uses ``linalg.lstsq``'s rank test.
+
+Streaming: :class:`NormalEquations` accumulates centred co-moments of the
+columns ``[X | Y]`` (shifted sums, Chan-Golub-LeVeque merges, see
+``linalg.Comoments``), so chunks and parallel workers combine exactly and data
+with a large offset stay accurate. ``fit_normal_equations`` and
+:func:`ridge_path` solve from it without the data.
+
+References: T. Hastie, R. Tibshirani, J. Friedman, *The Elements of
+Statistical Learning*, 2nd ed., 2009, sections 3.2 and 3.4.1; G. H. Golub and
+C. F. Van Loan, *Matrix Computations*, 4th ed., 2013, section 5.3;
+N. J. Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed.,
+SIAM 2002, chapter 20.
+
+>>> model = LinearRegression().fit([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
+>>> round(model.coef_[0], 12), round(model.intercept_, 12)
+(2.0, 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from numbers import Real
+from operator import add, sub
+
+from .errors import NotFittedError, PureposeError
+from .linalg import (
+    Comoments,
+    NotPositiveDefiniteError,
+    RankDeficientError,
+    center_columns,
+    check_matrix,
+    check_vector,
+    cho_solve,
+    cholesky,
+    column_means,
+    crossprod,
+    dot,
+    gram,
+    lstsq,
+    matmul_transposed,
+    transpose,
+)
+
+Vector = list[float]
+Matrix = list[list[float]]
+
+ILL_CONDITIONED_PIVOT = 1e-8
+"""``"auto"`` switches from Cholesky to QR below this relative pivot ``L_kk^2 / A_kk``."""
+
+SINGULAR_PIVOT = 1e-12
+"""At or below this relative pivot the normal equations are treated as singular."""
+
+_SOLVERS = ("auto", "cholesky", "qr")
+
+
+# ---------------------------------------------------------------------------
+# Input checks
+
+
+def _is_matrix(Y: object) -> bool:
+    return (
+        isinstance(Y, Sequence)
+        and len(Y) > 0
+        and isinstance(Y[0], Sequence)
+        and not isinstance(Y[0], (str, bytes))
+    )
+
+
+def _check_xy(X: Sequence[Sequence[float]], Y: object, func: str) -> tuple[int, int, int, bool]:
+    """Check X (n x d) and Y (n x t, or a vector of n); return (n, d, t, Y is a vector)."""
+    n_samples, n_features = check_matrix(X, "X", func)
+    if _is_matrix(Y):
+        n_y, n_targets = check_matrix(Y, "Y", func)  # type: ignore[arg-type]
+        y_is_vector = False
+    else:
+        n_y, n_targets = check_vector(Y, "y", func), 1  # type: ignore[arg-type]
+        y_is_vector = True
+    if n_y != n_samples:
+        raise PureposeError(f"{func}: X has {n_samples} samples but Y has {n_y}")
+    return n_samples, n_features, n_targets, y_is_vector
+
+
+def _as_matrix(Y: Sequence[float] | Sequence[Sequence[float]], y_is_vector: bool) -> Matrix:
+    return [[y] for y in Y] if y_is_vector else [list(row) for row in Y]  # type: ignore[misc]
+
+
+def _check_alpha(alpha: object, func: str) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, Real):
+        raise PureposeError(f"{func}: alpha={alpha!r} must be a number >= 0")
+    if not (math.isfinite(alpha) and alpha >= 0):
+        raise PureposeError(f"{func}: alpha={alpha!r} must be finite and >= 0")
+    return float(alpha)
+
+
+# ---------------------------------------------------------------------------
+# Solving the normal equations
+
+
+def _singular_message(func: str, k: int, diagonal: float, fit_intercept: bool) -> str:
+    if diagonal == 0.0:
+        what = "is constant" if fit_intercept else "is all zeros"
+        return f"{func}: X^T X is singular: feature {k} {what}; drop it or use Ridge(alpha > 0)"
+    return (
+        f"{func}: X^T X is singular: feature {k} is (nearly) a linear combination of "
+        f"features 0..{k - 1}; drop it or use Ridge(alpha > 0)"
+    )
+
+
+def _factor(A: Matrix, func: str, fit_intercept: bool) -> tuple[Matrix, float, int]:
+    """Cholesky of the normal matrix; return (L, smallest relative pivot, its index).
+
+    Raises a one-line PureposeError naming the feature if A is (numerically) singular.
+    """
+    try:
+        L = cholesky(A)
+    except NotPositiveDefiniteError as exc:
+        raise PureposeError(
+            _singular_message(func, exc.index, A[exc.index][exc.index], fit_intercept)
+        ) from None
+    pivots = [L[k][k] ** 2 / A[k][k] for k in range(len(A))]
+    k_min = min(range(len(pivots)), key=pivots.__getitem__)
+    if pivots[k_min] <= SINGULAR_PIVOT:
+        raise PureposeError(_singular_message(func, k_min, A[k_min][k_min], fit_intercept))
+    return L, pivots[k_min], k_min
+
+
+def _warn_ill_conditioned(func: str, pivot: float, k: int) -> None:
+    warnings.warn(
+        f"{func}: X^T X is ill-conditioned (relative pivot {pivot:.3g} < "
+        f"{ILL_CONDITIONED_PIVOT:g} at feature {k}); coefficients may have lost half their "
+        "digits; fit(X, Y) with solver='qr', or Ridge(alpha > 0), avoids this",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+
+
+def _with_ridge(A: Matrix, alpha: float) -> Matrix:
+    """``A + alpha I`` as a new matrix."""
+    return [[a + alpha if i == j else a for j, a in enumerate(row)] for i, row in enumerate(A)]
+
+
+def _intercept(coef: Matrix, x_mean: Vector, y_mean: Vector) -> Vector:
+    """``b = y_bar - W x_bar``, one entry per target."""
+    return [ym - dot(w, x_mean) for w, ym in zip(coef, y_mean)]
+
+
+def _solve_cholesky(
+    A: Matrix, B: Matrix, alpha: float, func: str, fit_intercept: bool, *, warn: bool
+) -> Matrix | None:
+    """W^T from ``(A + alpha I) W^T = B``; None if ``warn`` is False and A is ill-conditioned.
+
+    With ``warn=True`` (no data to fall back on) an ill-conditioned A is solved
+    anyway, with a RuntimeWarning.
+    """
+    L, pivot, k = _factor(_with_ridge(A, alpha), func, fit_intercept)
+    if pivot < ILL_CONDITIONED_PIVOT:
+        if not warn:
+            return None
+        _warn_ill_conditioned(func, pivot, k)
+    return cho_solve(L, B)  # type: ignore[return-value]
+
+
+def _solve_qr(Xc: Matrix, Yc: Matrix, alpha: float, func: str, fit_intercept: bool) -> Matrix:
+    """W^T by Householder least squares on ``[Xc; sqrt(alpha) I]``, ``[Yc; 0]``."""
+    d, t = len(Xc[0]), len(Yc[0])
+    if alpha > 0.0:
+        root = math.sqrt(alpha)
+        Xc = Xc + [[root if i == j else 0.0 for j in range(d)] for i in range(d)]
+        Yc = Yc + [[0.0] * t for _ in range(d)]
+    if len(Xc) < d:
+        raise PureposeError(
+            f"{func}: {len(Xc)} samples < {d} features: X^T X is singular; use Ridge(alpha > 0)"
+        )
+    try:
+        return lstsq(Xc, Yc)  # type: ignore[return-value]
+    except RankDeficientError as exc:
+        diagonal = 0.0 if exc.ratio == 0.0 else 1.0
+        raise PureposeError(_singular_message(func, exc.column, diagonal, fit_intercept)) from None
+
+
+# ---------------------------------------------------------------------------
+# Streaming accumulator
+
+
+class NormalEquations:
+    """Streaming, mergeable sufficient statistics for least squares on (X, Y).
+
+    Holds n, the column means and the centred co-moment matrix of the
+    concatenated columns ``[X | Y]``:
+
+        M = sum_i (z_i - z_bar)(z_i - z_bar)^T,   z_i = [x_i, y_i]
+          = [[Xc^T Xc, Xc^T Yc], [Yc^T Xc, Yc^T Yc]]
+
+    which is everything ridge and least squares need (``xtx``, ``xty``,
+    ``yty``, ``x_mean``, ``y_mean``). Built on :class:`linalg.Comoments`
+    (shifted sums, accurate for data far from zero; exact pairwise merges), so
+    ``update`` chunk by chunk, or ``merge`` accumulators from parallel workers,
+    gives what one pass over all the rows gives. ``to_dict``/``from_dict``
+    save it as JSON-ready lists.
+
+    ``Y`` may be a vector (one target). Cost of ``update``: O(n_rows (d + t)^2 / 2).
+
+    >>> acc = NormalEquations().update([[0.0], [1.0]], [1.0, 3.0]).update([[2.0]], [5.0])
+    >>> acc.n_samples, acc.n_features, acc.n_targets
+    (3, 1, 1)
+    >>> acc.x_mean(), acc.y_mean(), acc.xtx(), acc.xty()
+    ([1.0], [3.0], [[2.0]], [[4.0]])
+    >>> acc.update([[1.0, 2.0]], [1.0])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: NormalEquations.update: X has 2 features, expected 1
+    """
+
+    def __init__(self) -> None:
+        self.n_features = 0
+        self.n_targets = 0
+        self._acc = Comoments()
+
+    @property
+    def n_samples(self) -> int:
+        """Number of rows seen so far."""
+        return self._acc.n_samples
+
+    def update(
+        self, X: Sequence[Sequence[float]], Y: Sequence[float] | Sequence[Sequence[float]]
+    ) -> NormalEquations:
+        """Add a chunk: X is n_rows x n_features, Y n_rows x n_targets (or a vector)."""
+        func = "NormalEquations.update"
+        _, d, t, y_is_vector = _check_xy(X, Y, func)
+        if self.n_samples:
+            if d != self.n_features:
+                raise PureposeError(f"{func}: X has {d} features, expected {self.n_features}")
+            if t != self.n_targets:
+                raise PureposeError(f"{func}: Y has {t} targets, expected {self.n_targets}")
+        Ym = _as_matrix(Y, y_is_vector)
+        self._acc.update([[*x, *y] for x, y in zip(X, Ym)])
+        self.n_features, self.n_targets = d, t
+        return self
+
+    def merge(self, other: NormalEquations) -> NormalEquations:
+        """A new accumulator holding the rows of both (neither input changes)."""
+        if not isinstance(other, NormalEquations):
+            raise PureposeError(
+                f"NormalEquations.merge: expected a NormalEquations, got {type(other).__name__}"
+            )
+        if self.n_samples and other.n_samples:
+            mine, theirs = (self.n_features, self.n_targets), (other.n_features, other.n_targets)
+            if mine != theirs:
+                raise PureposeError(
+                    f"NormalEquations.merge: (n_features, n_targets) {theirs} != {mine}"
+                )
+        merged = NormalEquations()
+        source = self if self.n_samples else other
+        merged.n_features, merged.n_targets = source.n_features, source.n_targets
+        merged._acc = self._acc.merge(other._acc)
+        return merged
+
+    def _require(self, what: str) -> None:
+        if self.n_samples == 0:
+            raise PureposeError(f"NormalEquations.{what}: no samples yet; call update(X, Y)")
+
+    def _means(self, what: str) -> Vector:
+        self._require(what)
+        return self._acc.mean()
+
+    def _block(self, rows: slice, cols: slice, centered: bool, what: str) -> Matrix:
+        """A block of M (centred) or of ``sum z z^T = M + n z_bar z_bar^T`` (raw)."""
+        self._require(what)
+        M = self._acc.comoment()
+        if centered:
+            return [row[cols] for row in M[rows]]
+        n, mean = self.n_samples, self._acc.mean()
+        mu_r, mu_c = mean[rows], mean[cols]
+        return [[m + n * a * b for m, b in zip(row[cols], mu_c)] for row, a in zip(M[rows], mu_r)]
+
+    def x_mean(self) -> Vector:
+        """Column means of X (n_features)."""
+        return self._means("x_mean")[: self.n_features]
+
+    def y_mean(self) -> Vector:
+        """Column means of Y (n_targets)."""
+        return self._means("y_mean")[self.n_features :]
+
+    def xtx(self, *, centered: bool = True) -> Matrix:
+        """``Xc^T Xc`` (n_features x n_features); ``X^T X`` if ``centered=False``."""
+        d = slice(0, self.n_features)
+        return self._block(d, d, centered, "xtx")
+
+    def xty(self, *, centered: bool = True) -> Matrix:
+        """``Xc^T Yc`` (n_features x n_targets); ``X^T Y`` if ``centered=False``."""
+        d, t = slice(0, self.n_features), slice(self.n_features, None)
+        return self._block(d, t, centered, "xty")
+
+    def yty(self, *, centered: bool = True) -> Matrix:
+        """``Yc^T Yc`` (n_targets x n_targets); ``Y^T Y`` if ``centered=False``."""
+        t = slice(self.n_features, None)
+        return self._block(t, t, centered, "yty")
+
+    def copy(self) -> NormalEquations:
+        """An independent copy."""
+        new = NormalEquations()
+        new.n_features, new.n_targets = self.n_features, self.n_targets
+        new._acc = self._acc.copy()
+        return new
+
+    def to_dict(self) -> dict[str, object]:
+        """The exact state as JSON-ready plain lists and numbers.
+
+        >>> import json
+        >>> acc = NormalEquations().update([[1.0], [2.0]], [[3.0], [5.0]])
+        >>> NormalEquations.from_dict(json.loads(json.dumps(acc.to_dict()))).xty()
+        [[1.0]]
+        """
+        return {
+            "format": "purepose.NormalEquations",
+            "version": 1,
+            "n_features": self.n_features,
+            "n_targets": self.n_targets,
+            "comoments": self._acc.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, state: dict[str, object]) -> NormalEquations:
+        """Rebuild from :meth:`to_dict`'s output; every shape is checked.
+
+        >>> NormalEquations.from_dict({"format": "something else"})
+        Traceback (most recent call last):
+        ...
+        purepose.errors.PureposeError: NormalEquations.from_dict: not a NormalEquations state ...
+        """
+        func = "NormalEquations.from_dict"
+        if not isinstance(state, dict) or state.get("format") != "purepose.NormalEquations":
+            raise PureposeError(f"{func}: not a NormalEquations state (format key missing)")
+        if state.get("version") != 1:
+            raise PureposeError(f"{func}: version={state.get('version')!r} unsupported (need 1)")
+        d, t = state.get("n_features"), state.get("n_targets")
+        for name, value in (("n_features", d), ("n_targets", t)):
+            if not isinstance(value, int) or value < 0:
+                raise PureposeError(f"{func}: {name}={value!r} must be an int >= 0")
+        comoments = state.get("comoments")
+        if not isinstance(comoments, dict):
+            raise PureposeError(f"{func}: 'comoments' must be a dict")
+        acc = Comoments.from_dict(comoments)
+        if acc.n_samples and acc.n_features != d + t:  # type: ignore[operator]
+            raise PureposeError(
+                f"{func}: comoments have {acc.n_features} columns, expected {d} + {t}"
+            )
+        new = cls()
+        new.n_features, new.n_targets = d, t  # type: ignore[assignment]
+        new._acc = acc
+        return new
+
+    def __repr__(self) -> str:
+        return (
+            f"NormalEquations(n_samples={self.n_samples}, n_features={self.n_features}, "
+            f"n_targets={self.n_targets})"
+        )
+
+
+def _check_accumulator(acc: object, func: str) -> NormalEquations:
+    if not isinstance(acc, NormalEquations):
+        raise PureposeError(f"{func}: expected a NormalEquations, got {type(acc).__name__}")
+    if acc.n_samples == 0:
+        raise PureposeError(f"{func}: the accumulator is empty; call update(X, Y) first")
+    return acc
+
+
+def _check_scale(scale: Sequence[float], n_features: int, func: str) -> Vector:
+    if check_vector(scale, "scale", func) != n_features:
+        raise PureposeError(f"{func}: scale has {len(scale)} entries, expected {n_features}")
+    for j, s in enumerate(scale):
+        if not s > 0.0:
+            raise PureposeError(f"{func}: scale[{j}]={s!r} must be > 0")
+    return [float(s) for s in scale]
+
+
+def ridge_path(
+    acc: NormalEquations,
+    alphas: Sequence[float],
+    *,
+    fit_intercept: bool = True,
+    scale: Vector | None = None,
+) -> list[tuple[Matrix, Vector]]:
+    """Ridge solutions ``(coef, intercept)`` for several alphas from one accumulator.
+
+    For each alpha, ``(A + alpha I) W^T = B`` with ``A = acc.xtx()`` and
+    ``B = acc.xty()`` (uncentred ``X^T X``, ``X^T Y`` if not ``fit_intercept``);
+    one Cholesky factorization per alpha, O(d^3 / 6 + d^2 t) each, no pass over
+    the data. ``coef`` is n_targets x n_features, ``intercept`` has n_targets
+    entries (zeros without an intercept). Each result equals
+    ``Ridge(alpha=a).fit_normal_equations(acc)``.
+
+    ``scale`` (per-feature standard deviations, all > 0) fits on standardized
+    features ``z = x / scale`` instead, from the same raw-feature accumulator:
+    ``A_ij / (s_i s_j)``, ``B_ij / s_i``, ``x_bar / s``. The coefficients are
+    then in the standardized space (``coef_std = coef_raw * scale``) and the
+    prediction is ``(x / scale) . coef_std + intercept``. For the usual
+    ``z = (x - x_bar) / scale`` the intercept is simply ``acc.y_mean()``.
+    Map a zero standard deviation (constant feature) to 1 before passing it.
+
+    >>> acc = NormalEquations().update([[0.0], [1.0], [2.0], [3.0]], [0.0, 2.0, 4.0, 6.0])
+    >>> [(round(c[0][0], 12), round(b[0], 12)) for c, b in ridge_path(acc, [0.0, 5.0])]
+    [(2.0, 0.0), (1.0, 1.5)]
+    >>> ridge_path(acc, [-1.0])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: ridge_path: alpha=-1.0 must be finite and >= 0
+    """
+    func = "ridge_path"
+    _check_accumulator(acc, func)
+    if isinstance(alphas, (str, bytes)) or not isinstance(alphas, Sequence) or not alphas:
+        raise PureposeError(f"{func}: alphas must be a non-empty list of numbers")
+    alpha_values = [_check_alpha(a, func) for a in alphas]
+    A, B = acc.xtx(centered=fit_intercept), acc.xty(centered=fit_intercept)
+    x_mean = acc.x_mean()
+    if scale is not None:
+        s = _check_scale(scale, acc.n_features, func)
+        A = [[a / (si * sj) for a, sj in zip(row, s)] for row, si in zip(A, s)]
+        B = [[b / si for b in row] for row, si in zip(B, s)]
+        x_mean = list(map(float.__truediv__, x_mean, s))
+    path = []
+    for alpha in alpha_values:
+        where = f"{func}(alpha={alpha:g})"
+        W = _solve_cholesky(A, B, alpha, where, fit_intercept, warn=True)
+        coef = transpose(W)  # type: ignore[arg-type]
+        intercept = (
+            _intercept(coef, x_mean, acc.y_mean()) if fit_intercept else [0.0] * acc.n_targets
+        )
+        path.append((coef, intercept))
+    return path
+
+
+# ---------------------------------------------------------------------------
+# Estimators
+
+
+class _LinearModel:
+    """Shared fit/predict/score of :class:`LinearRegression` and :class:`Ridge`."""
+
+    fit_intercept: bool
+    solver: str
+
+    def _alpha(self, func: str) -> float:
+        raise NotImplementedError
+
+    def _validate_params(self, func: str) -> float:
+        if not isinstance(self.fit_intercept, bool):
+            raise PureposeError(f"{func}: fit_intercept={self.fit_intercept!r} must be a bool")
+        if self.solver not in _SOLVERS:
+            raise PureposeError(f"{func}: solver={self.solver!r} must be one of {_SOLVERS}")
+        return self._alpha(func)
+
+    def fit(
+        self, X: Sequence[Sequence[float]], Y: Sequence[float] | Sequence[Sequence[float]]
+    ) -> _LinearModel:
+        """Fit on X (n_samples x n_features) and Y (n_samples x n_targets, or a vector).
+
+        A vector y gives a vector ``coef_`` and a float ``intercept_`` (and
+        ``predict`` returns a vector), as in scikit-learn.
+        """
+        func = f"{type(self).__name__}.fit"
+        alpha = self._validate_params(func)
+        _, d, t, y_is_vector = _check_xy(X, Y, func)
+        Ym = _as_matrix(Y, y_is_vector)
+        x_mean = y_mean = []
+        if self.fit_intercept:
+            x_mean, y_mean = column_means(X), column_means(Ym)
+            Xc, Yc = center_columns(X, x_mean), center_columns(Ym, y_mean)
+        else:
+            Xc, Yc = [list(row) for row in X], Ym
+        W = None
+        if self.solver != "qr":
+            explicit = self.solver == "cholesky"
+            A, B = gram(Xc), crossprod(Xc, Yc)
+            try:
+                W = _solve_cholesky(A, B, alpha, func, self.fit_intercept, warn=explicit)
+            except PureposeError:
+                if explicit:
+                    raise
+        self.solver_ = "cholesky" if W is not None else "qr"
+        if W is None:
+            W = _solve_qr(Xc, Yc, alpha, func, self.fit_intercept)
+        coef = transpose(W)
+        intercept = _intercept(coef, x_mean, y_mean) if self.fit_intercept else [0.0] * t
+        self._set_solution(coef, intercept, d, y_is_vector)
+        return self
+
+    def fit_normal_equations(self, acc: NormalEquations) -> _LinearModel:
+        """Fit from a :class:`NormalEquations` accumulator, without the data.
+
+        Always uses Cholesky (there is no X to run QR on); an ill-conditioned
+        ``X^T X`` gives a RuntimeWarning, a singular one raises. ``coef_`` is
+        always n_targets x n_features here, even for a single target.
+        """
+        func = f"{type(self).__name__}.fit_normal_equations"
+        alpha = self._validate_params(func)
+        _check_accumulator(acc, func)
+        A, B = acc.xtx(centered=self.fit_intercept), acc.xty(centered=self.fit_intercept)
+        W = _solve_cholesky(A, B, alpha, func, self.fit_intercept, warn=True)
+        coef = transpose(W)  # type: ignore[arg-type]
+        if self.fit_intercept:
+            intercept = _intercept(coef, acc.x_mean(), acc.y_mean())
+        else:
+            intercept = [0.0] * acc.n_targets
+        self.solver_ = "cholesky"
+        self._set_solution(coef, intercept, acc.n_features, False)
+        return self
+
+    def _set_solution(
+        self, coef: Matrix, intercept: Vector, n_features: int, y_is_vector: bool
+    ) -> None:
+        self.coef_: Vector | Matrix = coef[0] if y_is_vector else coef
+        self.intercept_: float | Vector = intercept[0] if y_is_vector else intercept
+        self.n_features_in_ = n_features
+
+    def _check_fitted(self, what: str) -> None:
+        if not hasattr(self, "coef_"):
+            name = type(self).__name__
+            raise NotFittedError(
+                f"{name}.{what}: this {name} is not fitted yet; call fit(X, Y) first"
+            )
+
+    def predict(self, X: Sequence[Sequence[float]]) -> Vector | Matrix:
+        """``X W^T + b``: n_samples x n_targets (a vector if fitted on a vector y).
+
+        Cost O(n_samples n_features n_targets).
+        """
+        func = f"{type(self).__name__}.predict"
+        self._check_fitted("predict")
+        _, d = check_matrix(X, "X", func)
+        if d != self.n_features_in_:
+            raise PureposeError(
+                f"{func}: X has {d} features, but the model was fitted with {self.n_features_in_}"
+            )
+        if isinstance(self.intercept_, list):
+            return [
+                list(map(add, row, self.intercept_)) for row in matmul_transposed(X, self.coef_)
+            ]
+        w, b = self.coef_, self.intercept_
+        return [dot(x, w) + b for x in X]  # type: ignore[arg-type]
+
+    def score(
+        self, X: Sequence[Sequence[float]], Y: Sequence[float] | Sequence[Sequence[float]]
+    ) -> float:
+        """Coefficient of determination R^2, averaged uniformly over the targets.
+
+        ``R^2 = 1 - sum (y - y_hat)^2 / sum (y - y_bar)^2`` per target (exact
+        ``fsum`` sums); a constant target scores 1.0 if predicted exactly and
+        0.0 otherwise (scikit-learn's ``r2_score`` convention).
+        """
+        func = f"{type(self).__name__}.score"
+        self._check_fitted("score")
+        _, _, t, y_is_vector = _check_xy(X, Y, func)
+        predicted = self.predict(X)
+        P = _as_matrix(predicted, not isinstance(self.intercept_, list))
+        if t != len(P[0]):
+            raise PureposeError(f"{func}: Y has {t} targets, the model predicts {len(P[0])}")
+        scores = [
+            _r2(y_col, p_col) for y_col, p_col in zip(zip(*_as_matrix(Y, y_is_vector)), zip(*P))
+        ]
+        return math.fsum(scores) / len(scores)
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
+        return f"{type(self).__name__}({params})"
+
+    def _params(self) -> dict[str, object]:
+        return {"fit_intercept": self.fit_intercept, "solver": self.solver}
+
+
+def _r2(y: Sequence[float], p: Sequence[float]) -> float:
+    mean = math.fsum(y) / len(y)
+    ss_tot = math.fsum((v - mean) ** 2 for v in y)
+    ss_res = math.fsum(r * r for r in map(sub, y, p))
+    if ss_tot == 0.0:
+        return 1.0 if ss_res == 0.0 else 0.0
+    return 1.0 - ss_res / ss_tot
+
+
+class LinearRegression(_LinearModel):
+    """Ordinary least squares ``min ||Y - X W^T - 1 b^T||_F^2``, multi-output.
+
+    Solves ``Xc^T Xc W^T = Xc^T Yc`` on centred data (``b = y_bar - W x_bar``)
+    by Cholesky, or by Householder QR of Xc for ill-conditioned X (``solver``:
+    ``"auto"``, ``"cholesky"``, ``"qr"``; see the module docstring). Singular
+    ``X^T X`` (a constant or collinear feature, or fewer samples than
+    features) raises. Shapes: X n_samples x n_features, Y n_samples x
+    n_targets (or a vector y); ``coef_`` n_targets x n_features,
+    ``intercept_`` n_targets; ``solver_`` says which solver ran.
+    Cost O(n d^2 / 2 + d^3 / 6) (Cholesky), O(2 n d^2) (QR).
+
+    >>> model = LinearRegression().fit([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]],
+    ...                                [[1.0], [1.0], [4.0], [4.0]])
+    >>> [[round(w, 12) for w in row] for row in model.coef_], [round(model.intercept_[0], 12)]
+    ([[1.0, 1.0]], [0.0])
+    >>> LinearRegression().fit([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]], [1.0, 2.0, 3.0])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: LinearRegression.fit: X^T X is singular: feature 1 is ...
+    """
+
+    def __init__(self, *, fit_intercept: bool = True, solver: str = "auto") -> None:
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+
+    def _alpha(self, func: str) -> float:
+        return 0.0
+
+
+class Ridge(_LinearModel):
+    """Ridge regression ``min ||Y - X W^T - 1 b^T||_F^2 + alpha ||W||_F^2``, multi-output.
+
+    Solves ``(Xc^T Xc + alpha I) W^T = Xc^T Yc`` by Cholesky, the same as
+    scikit-learn's ``Ridge(solver="cholesky")`` (intercept not penalized), or
+    by Householder QR of ``[Xc; sqrt(alpha) I]`` (``solver``: ``"auto"``,
+    ``"cholesky"``, ``"qr"``; see the module docstring). Every relative pivot
+    is at least ``alpha / (A_kk + alpha)``, so with a sensible alpha "auto"
+    stays on Cholesky. Shapes and attributes as :class:`LinearRegression`.
+
+    >>> model = Ridge(alpha=2.0).fit([[0.0], [1.0], [2.0]], [0.0, 1.0, 2.0])
+    >>> round(model.coef_[0], 12), round(model.intercept_, 12)
+    (0.5, 0.5)
+    >>> Ridge(alpha=-1.0).fit([[0.0], [1.0]], [0.0, 1.0])
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: Ridge.fit: alpha=-1.0 must be finite and >= 0
+    """
+
+    def __init__(
+        self, *, alpha: float = 1.0, fit_intercept: bool = True, solver: str = "auto"
+    ) -> None:
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+
+    def _alpha(self, func: str) -> float:
+        return _check_alpha(self.alpha, func)
+
+    def _params(self) -> dict[str, object]:
+        return {"alpha": self.alpha, **super()._params()}
