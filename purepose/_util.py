@@ -8,6 +8,7 @@ either replaced whole or left untouched, never half-overwritten.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -44,12 +45,23 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
         raise PureposeError(f"cannot write {target}: {exc.strerror or exc}") from None
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, _final_mode(target))  # mkstemp makes 0600; give the file its usual mode
     try:
         yield tmp
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _final_mode(target: Path) -> int:
+    """The mode the file would have if written in place: the old one, or 0666 & ~umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:

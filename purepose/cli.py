@@ -86,8 +86,8 @@ def _model_options(p: argparse.ArgumentParser) -> None:
         default="rms,mav,wl,logpow",
         help="comma-separated subset of rms,mav,wl,zc,ssc,logpow (rms,mav,wl,logpow)",
     )
-    g.add_argument("--lags", type=int, default=0, help="past windows appended to each row (0)")
-    g.add_argument("--lag-step", type=int, default=1, help="windows between lags (1)")
+    g.add_argument("--lags", type=int, default=2, help="past windows appended to each row (2)")
+    g.add_argument("--lag-step", type=int, default=2, help="windows between lags (2)")
     g.add_argument("--components", type=int, default=None, help="PCA dimension (default: none)")
     g.add_argument("--alpha", type=float, default=1.0, help="ridge penalty without --val (1.0)")
     g.add_argument(
@@ -259,7 +259,7 @@ def _add_demo(sub) -> None:
     )
     p.add_argument("--dir", default=None, help="where to write the data (default: a temp dir)")
     p.add_argument("--sessions", type=int, default=6, help="synthetic sessions (6)")
-    p.add_argument("--seconds", type=float, default=30.0, help="seconds per session (30)")
+    p.add_argument("--seconds", type=float, default=20.0, help="seconds per session (20)")
     p.add_argument("--seed", type=int, default=0, help="random seed (0)")
     p.add_argument("--plots", default=None, help="directory to write SVG figures into")
     _model_options(p)
@@ -402,6 +402,111 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     for path in paths:
         print(path)
     print(f"wrote {len(paths)} session(s) of {args.seconds:g} s + metadata.csv to {args.out_dir}")
+    return 0
+
+
+# ---- plot: SVG figures (`plot emg`; more kinds plug in as `_plot_add_<kind>`) ----
+
+
+def _add_plot(sub: argparse._SubParsersAction) -> None:
+    """``purepose plot KIND ...`` with one sub-subcommand per figure kind.
+
+    A new kind is a function ``_plot_add_<kind>(kinds)`` in this module that
+    calls ``kinds.add_parser(...)``, ``_common_options(p)`` and sets
+    ``handler``; it is found by name, like the verbs themselves.
+    """
+    p = sub.add_parser(
+        "plot",
+        help="draw an SVG figure (plot emg FILE ...)",
+        description="Draw figures as plain SVG files (no plotting library needed).",
+    )
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", parser_class=_Parser)
+    kinds.required = True
+    for name, value in sorted(globals().items()):
+        if name.startswith("_plot_add_") and callable(value):
+            value(kinds)
+
+
+def _plot_add_emg(kinds: argparse._SubParsersAction) -> None:
+    p = kinds.add_parser(
+        "emg",
+        help="stacked EMG channels of one session window",
+        description="Stacked EMG traces (like MNE's raw browser) of FILE from START for "
+        "DURATION seconds, written as SVG.",
+    )
+    p.add_argument("file", help="an emg2pose session (.hdf5)")
+    p.add_argument(
+        "--start", type=float, default=0.0, help="seconds after the first sample (default 0)"
+    )
+    p.add_argument("--duration", type=float, default=10.0, help="seconds to show (default 10)")
+    p.add_argument(
+        "--channels", default=None, help="0-based channels, e.g. 0-15 or 0,3,8-11 (default all)"
+    )
+    p.add_argument("--out", default="emg.svg", help="output SVG file (default emg.svg)")
+    p.add_argument("--title", default=None, help="figure title (default: session and window)")
+    _common_options(p)
+    p.set_defaults(handler=_cmd_plot_emg)
+
+
+def _parse_channels(spec: str | None, n_channels: int) -> list[int]:
+    """``"0-3,8"`` -> [0, 1, 2, 3, 8]; None -> all channels."""
+    if spec is None:
+        return list(range(n_channels))
+    chosen: list[int] = []
+    for part in spec.split(","):
+        first, dash, last = part.strip().partition("-")
+        try:
+            lo = int(first)
+            hi = int(last) if dash else lo
+        except ValueError:
+            raise PureposeError(
+                f"--channels {spec!r}: expected numbers and ranges like 0-15 or 0,3,8-11"
+            ) from None
+        if not 0 <= lo <= hi < n_channels:
+            raise PureposeError(
+                f"--channels {spec!r}: {part.strip()!r} is outside 0-{n_channels - 1}"
+            )
+        chosen.extend(c for c in range(lo, hi + 1) if c not in chosen)
+    return chosen
+
+
+def _cmd_plot_emg(args: argparse.Namespace) -> int:
+    import math
+
+    from ._util import log
+    from .io import Session
+    from .plot import emg_traces_svg, save_svg
+
+    start, duration = args.start, args.duration
+    with Session(args.file) as session:
+        length = session.duration
+        where = f"{session.name} is {length:.3f} s long"
+        if not (math.isfinite(start) and 0.0 <= start < length):
+            raise PureposeError(f"--start {start:g} is outside the session: {where}")
+        if not (math.isfinite(duration) and duration > 0.0):
+            raise PureposeError(f"--duration {duration:g} must be positive ({where})")
+        if start + duration > length + 1e-9:
+            raise PureposeError(
+                f"--start {start:g} --duration {duration:g} ends at {start + duration:g} s, "
+                f"beyond the session: {where}"
+            )
+        channels = _parse_channels(args.channels, session.n_channels)
+        t0 = session.time[0]
+        chunk = session.slice(t0 + start, t0 + start + duration)
+        name = session.name
+    if len(chunk.time) < 2:
+        raise PureposeError(
+            f"--duration {duration:g} s holds {len(chunk.time)} sample(s); need at least 2"
+        )
+    time = [t - t0 for t in chunk.time]
+    emg = [[row[c] for c in channels] for row in chunk.emg]
+    title = args.title or f"{name}: EMG {start:g}-{start + duration:g} s"
+    svg = emg_traces_svg(
+        time, emg, channel_names=[f"EMG{c + 1:02d}" for c in channels], title=title
+    )
+    path = save_svg(args.out, svg)
+    log(f"plot emg: {len(chunk.time)} samples x {len(channels)} channels", quiet=args.quiet)
+    print(path)
     return 0
 
 

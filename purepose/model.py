@@ -252,6 +252,7 @@ class PoseRegressor:
       features          per-channel features, a subset of ``signal.FEATURES``
       threshold         amplitude threshold of the ZC / SSC features
       n_lags, lag_step  append the features of ``n_lags`` earlier windows, ``lag_step`` apart
+                        (defaults 2, 2: the EMG of the last ~180 ms, which beats one window)
       n_components      PCA dimension after standardizing (None: no PCA)
       alpha             ridge penalty when no validation set is given
       alphas            grid searched on the validation sessions (default 1e-2 .. 1e4)
@@ -278,8 +279,8 @@ class PoseRegressor:
         hop: int = 40,
         features: Sequence[str] = DEFAULT_FEATURES,
         threshold: float = 0.0,
-        n_lags: int = 0,
-        lag_step: int = 1,
+        n_lags: int = 2,
+        lag_step: int = 2,
         n_components: int | None = None,
         alpha: float = 1.0,
         alphas: Sequence[float] | None = None,
