@@ -3,6 +3,7 @@
 - ``fixture_path``: the emg2pose repository's own 100-row test file (skipped if absent).
 - ``synth_session``: one synthetic session, 4 s at 2 kHz (8000 rows), seed 0.
 - ``synth_dataset``: a dataset directory, 6 sessions x 3 s, seed 0, with metadata.csv.
+- ``bad_session``: factory writing broken session files, one per kind in ``BAD_KINDS``.
 
 The synthetic fixtures are session-scoped (built once per test run); treat them
 as read-only.
@@ -44,3 +45,74 @@ def synth_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth_dataset")
     make_dataset(out, n_sessions=6, seconds=3.0, seed=0, quiet=True)
     return out
+
+
+BAD_KINDS = (
+    "missing",
+    "not_hdf5",
+    "no_group",
+    "no_timeseries",
+    "not_compound",
+    "missing_field",
+    "wrong_channels",
+    "empty",
+    "decreasing_time",
+    "nan_emg",
+    "inf_joint_angles",
+    "nan_time",
+)
+"""Kinds of broken session files ``bad_session`` can build (each must give a PureposeError)."""
+
+
+def _write_bad(path: Path, kind: str, n_rows: int = 50) -> None:
+    np = pytest.importorskip("numpy")
+    h5py = pytest.importorskip("h5py")
+    if kind == "missing":
+        return
+    if kind == "not_hdf5":
+        path.write_text("time,emg\n0,1\n")
+        return
+    n_channels = 8 if kind == "wrong_channels" else 16
+    fields = [("time", "<f8"), ("joint_angles", "<f8", (20,)), ("emg", "<f4", (n_channels,))]
+    if kind == "missing_field":
+        fields = fields[:2]
+    data = np.zeros(0 if kind == "empty" else n_rows, dtype=fields)
+    if len(data):
+        data["time"] = 1.7e9 + np.arange(n_rows) / 2000.0
+        data["joint_angles"] = 0.5
+        if kind != "missing_field":
+            data["emg"] = 1.0
+    if kind == "decreasing_time":
+        data["time"][30] = data["time"][29] - 1.0
+    elif kind == "nan_emg":
+        data["emg"][17, 3] = np.nan
+    elif kind == "inf_joint_angles":
+        data["joint_angles"][23, 0] = np.inf
+    elif kind == "nan_time":
+        data["time"][11] = np.nan
+    with h5py.File(path, "w") as f:
+        if kind == "no_group":
+            f.create_dataset("timeseries", data=data)
+            return
+        group = f.create_group("emg2pose")
+        group.attrs["session"] = "bad"
+        if kind == "no_timeseries":
+            group.create_dataset("other", data=data)
+        elif kind == "not_compound":
+            group.create_dataset("timeseries", data=np.zeros((n_rows, 37)))
+        else:
+            group.create_dataset("timeseries", data=data)
+
+
+@pytest.fixture
+def bad_session(tmp_path: Path):
+    """Factory: ``bad_session(kind)`` writes a broken session file (see BAD_KINDS)."""
+
+    def make(kind: str) -> Path:
+        if kind not in BAD_KINDS:
+            raise ValueError(f"unknown bad-session kind {kind!r}")
+        path = tmp_path / f"bad-{kind}.hdf5"
+        _write_bad(path, kind)
+        return path
+
+    return make
