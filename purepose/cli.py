@@ -438,7 +438,12 @@ def _plot_add_emg(kinds: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--start", type=float, default=0.0, help="seconds after the first sample (default 0)"
     )
-    p.add_argument("--duration", type=float, default=10.0, help="seconds to show (default 10)")
+    p.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        help="seconds to show (default 10, or up to the end of the session)",
+    )
     p.add_argument(
         "--channels", default=None, help="0-based channels, e.g. 0-15 or 0,3,8-11 (default all)"
     )
@@ -483,6 +488,8 @@ def _cmd_plot_emg(args: argparse.Namespace) -> int:
         where = f"{session.name} is {length:.3f} s long"
         if not (math.isfinite(start) and 0.0 <= start < length):
             raise PureposeError(f"--start {start:g} is outside the session: {where}")
+        if duration is None:
+            duration = min(10.0, length - start)
         if not (math.isfinite(duration) and duration > 0.0):
             raise PureposeError(f"--duration {duration:g} must be positive ({where})")
         if start + duration > length + 1e-9:
