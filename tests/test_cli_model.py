@@ -1,0 +1,130 @@
+"""The model verbs on the command line: fit, predict, evaluate, demo; errors: one line, exit 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from purepose.cli import main
+from purepose.io import JOINT_NAMES, Dataset
+
+FAST = ["--features", "logpow,wl", "--lags", "1"]
+
+
+@pytest.fixture(scope="module")
+def model_file(synth_dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "model.json"
+    status = main(
+        [
+            "fit",
+            str(synth_dataset),
+            "--split",
+            "train",
+            "--val",
+            "val",
+            "--out",
+            str(out),
+            "-q",
+            *FAST,
+        ]
+    )
+    assert status == 0
+    return out
+
+
+def test_fit_writes_a_model_and_reports_the_alpha_grid(model_file: Path, capsys) -> None:
+    data = json.loads(model_file.read_text())
+    assert data["format"] == "purepose.PoseRegressor"
+    assert len(data["val_mae_deg"]) == 7
+    assert data["params"]["features"] == ["logpow", "wl"]
+
+
+def test_fit_on_files_with_alpha_and_no_validation(synth_dataset: Path, tmp_path: Path, capsys):
+    files = Dataset(synth_dataset).select(split="train")[:2]
+    out = tmp_path / "m.json"
+    status = main(["fit", *map(str, files), "--alpha", "3", "--out", str(out), "-q", *FAST])
+    assert status == 0
+    assert "alpha=3" in capsys.readouterr().out
+    assert json.loads(out.read_text())["alpha"] == 3.0
+
+
+def test_predict_writes_csv_with_time_and_named_angles(model_file, synth_dataset, tmp_path):
+    session = Dataset(synth_dataset).select(split="test")[0]
+    out = tmp_path / "pred.csv"
+    assert main(["predict", str(model_file), str(session), "--out", str(out)]) == 0
+    with out.open() as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["time", *JOINT_NAMES]
+    assert len(rows) > 10 and all(len(r) == 21 for r in rows)
+    times = [float(r[0]) for r in rows[1:]]
+    assert times == sorted(times)
+
+
+def test_evaluate_table_and_json(model_file: Path, synth_dataset: Path, capsys) -> None:
+    assert main(["evaluate", str(model_file), str(synth_dataset), "--split", "test"]) == 0
+    text = capsys.readouterr().out
+    for word in ("model", "mean pose", "zero pose", "thumb", "pinky", "overall"):
+        assert word in text
+    assert (
+        main(["evaluate", str(model_file), str(synth_dataset), "--split", "test", "--json"]) == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["reports"]) == {"model", "mean pose", "zero pose"}
+    assert data["reports"]["model"]["mae_deg"] < data["reports"]["zero pose"]["mae_deg"]
+
+
+def test_demo_runs_and_prints_the_finger_table(tmp_path: Path, capsys) -> None:
+    args = ["demo", "--dir", str(tmp_path / "d"), "--sessions", "3", "--seconds", "2", "-q"]
+    assert main([*args, "--plots", str(tmp_path / "figs"), *FAST]) == 0
+    out = capsys.readouterr().out
+    assert "mean pose" in out and "thumb" in out and "alpha=" in out
+    assert (tmp_path / "d" / "model.json").is_file()
+    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == [
+        "emg.svg",
+        "errors.svg",
+        "pose.svg",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["predict", "nope.json", "x.hdf5", "--out", "p.csv"], "model file not found"),
+        (["fit", "no-such-dir", "--out", "m.json"], "no-such-dir"),
+        (["demo", "--sessions", "2"], "--sessions=2 must be >= 3"),
+        (["fit", "a.hdf5", "--split", "train", "--out", "m.json"], "--split needs DATA"),
+        (["demo", "--jobs", "0"], "--jobs=0"),
+    ],
+)
+def test_errors_are_one_line_with_exit_status_2(argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_bad_model_file_via_subprocess(tmp_path: Path, synth_session: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "purepose.PoseRegressor", "version": 7}')
+    proc = subprocess.run(
+        [sys.executable, "-m", "purepose", "predict", str(bad), str(synth_session), "-o", "x.csv"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "version 7" in proc.stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_existing_output_untouched_when_predict_fails(tmp_path: Path, model_file: Path) -> None:
+    out = tmp_path / "pred.csv"
+    out.write_text("precious\n")
+    assert main(["predict", str(model_file), str(tmp_path / "missing.hdf5"), "-o", str(out)]) == 2
+    assert out.read_text() == "precious\n"
