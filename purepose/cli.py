@@ -484,7 +484,10 @@ def _cmd_plot_emg(args: argparse.Namespace) -> int:
 
     start, duration = args.start, args.duration
     with Session(args.file) as session:
-        length = session.duration
+        # Seconds covered by the samples (one sample period each), measured on
+        # the time column because the window is cut by time.
+        time_all = session.time
+        length = time_all[-1] - time_all[0] + 1.0 / session.sample_rate
         where = f"{session.name} is {length:.3f} s long"
         if not (math.isfinite(start) and 0.0 <= start < length):
             raise PureposeError(f"--start {start:g} is outside the session: {where}")
@@ -498,7 +501,7 @@ def _cmd_plot_emg(args: argparse.Namespace) -> int:
                 f"beyond the session: {where}"
             )
         channels = _parse_channels(args.channels, session.n_channels)
-        t0 = session.time[0]
+        t0 = time_all[0]
         chunk = session.slice(t0 + start, t0 + start + duration)
         name = session.name
     if len(chunk.time) < 2:

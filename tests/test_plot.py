@@ -563,3 +563,12 @@ def test_cli_plot_emg_bad_window(synth_session, tmp_path, capsys, args, message)
     if "session" in message:
         assert "4.000 s long" in err
     assert err.count("\n") == 1
+
+
+def test_cli_plot_emg_opens_the_reference_file(fixture_path, tmp_path, capsys):
+    out = tmp_path / "ref.svg"
+    assert cli.main(["plot", "emg", str(fixture_path), "--out", str(out), "-q"]) == 0
+    root = parse(out.read_text(encoding="utf-8"))
+    lines = find(root, "polyline", "channel")
+    assert len(lines) == 16
+    assert all(len(polyline_xy(pl)) == 10 for pl in lines)  # default window: 10 s
