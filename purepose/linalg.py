@@ -14,15 +14,32 @@ interpreter loop:
   product is one ``dot`` of a row of ``A`` with a column of ``B``.
 * Reductions where cancellation matters use ``math.fsum`` (exactly rounded).
 
-Cost: ``dot`` O(n); ``matvec`` O(mn); ``matmul`` of (m x k)(k x n) O(mkn);
-``covariance`` of n_samples x n_features O(n_samples n_features^2 / 2).
+Factorizations and solvers (every one takes a vector b or an n x k matrix B
+of right-hand sides, like ``numpy.linalg.solve``):
 
-``_reference_matmul`` is the textbook triple loop, kept for tests and teaching.
+* ``cholesky(A)``: ``A = L L^T`` for symmetric positive definite A, row by
+  row, each entry one ``dot``; ``solve_lower``/``solve_upper`` substitute;
+  ``cho_solve``, ``solve_spd``, ``inv_spd`` build on them.
+* ``householder_qr(A)``/``qr(A)``: ``A = Q R`` by Householder reflections
+  ``H = I - tau v v^T`` (LAPACK's sign convention); ``lstsq(A, B)`` solves
+  ``min ||A X - B||`` through ``R X = Q^T B`` without forming Q, and refuses a
+  rank-deficient A with a message naming the dependent column.
+
+Cost: ``dot`` O(n); ``matvec`` O(mn); ``matmul`` of (m x k)(k x n) O(mkn);
+``gram`` (A^T A) and ``covariance`` of n_samples x n_features
+O(n_samples n_features^2 / 2); ``cholesky`` O(n^3 / 6); a triangular solve
+O(n^2); ``householder_qr`` O(2 m n^2 - 2 n^3 / 3); ``lstsq`` that plus
+O(4 m n) per right-hand side.
+
+``_reference_matmul``, ``_reference_covariance`` and ``_reference_cholesky``
+are the textbook loops, kept for tests and teaching.
 
 Reference: G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed.,
-Johns Hopkins, 2013 (chapters 1 and 4); T. F. Chan, G. H. Golub and
-R. J. LeVeque, "Algorithms for computing the sample variance", *The American
-Statistician* 37 (1983) for the shifted and pairwise-merged co-moments.
+Johns Hopkins, 2013 (chapters 1, 4 and 5); N. J. Higham, *Accuracy and
+Stability of Numerical Algorithms*, 2nd ed., SIAM, 2002 (chapters 8, 10, 19
+and 20); T. F. Chan, G. H. Golub and R. J. LeVeque, "Algorithms for computing
+the sample variance", *The American Statistician* 37 (1983) for the shifted
+and pairwise-merged co-moments.
 
 >>> matmul([[1.0, 2.0], [3.0, 4.0]], [[5.0], [6.0]])
 [[17.0], [39.0]]
@@ -1085,7 +1102,7 @@ def lstsq(
     >>> lstsq([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]], [1.0, 2.0, 3.0])
     Traceback (most recent call last):
     ...
-    purepose.linalg.RankDeficientError: lstsq: A is rank deficient: column 1 is (nearly) a linear ...
+    purepose.linalg.RankDeficientError: lstsq: A is rank deficient: column 1 is (nearly) ...
     """
     m, n = check_matrix(A, "A", "lstsq")
     matrix_rhs = _check_rhs(B, m, "lstsq")

@@ -58,6 +58,7 @@ import warnings
 from collections.abc import Sequence
 from numbers import Real
 from operator import add, sub
+from typing import Self
 
 from .errors import NotFittedError, PureposeError
 from .linalg import (
@@ -133,8 +134,8 @@ def _check_alpha(alpha: object, func: str) -> float:
 # Solving the normal equations
 
 
-def _singular_message(func: str, k: int, diagonal: float, fit_intercept: bool) -> str:
-    if diagonal == 0.0:
+def _singular_message(func: str, k: int, zero_column: bool, fit_intercept: bool) -> str:
+    if zero_column:
         what = "is constant" if fit_intercept else "is all zeros"
         return f"{func}: X^T X is singular: feature {k} {what}; drop it or use Ridge(alpha > 0)"
     return (
@@ -152,12 +153,12 @@ def _factor(A: Matrix, func: str, fit_intercept: bool) -> tuple[Matrix, float, i
         L = cholesky(A)
     except NotPositiveDefiniteError as exc:
         raise PureposeError(
-            _singular_message(func, exc.index, A[exc.index][exc.index], fit_intercept)
+            _singular_message(func, exc.index, A[exc.index][exc.index] == 0.0, fit_intercept)
         ) from None
     pivots = [L[k][k] ** 2 / A[k][k] for k in range(len(A))]
     k_min = min(range(len(pivots)), key=pivots.__getitem__)
     if pivots[k_min] <= SINGULAR_PIVOT:
-        raise PureposeError(_singular_message(func, k_min, A[k_min][k_min], fit_intercept))
+        raise PureposeError(_singular_message(func, k_min, A[k_min][k_min] == 0.0, fit_intercept))
     return L, pivots[k_min], k_min
 
 
@@ -167,7 +168,7 @@ def _warn_ill_conditioned(func: str, pivot: float, k: int) -> None:
         f"{ILL_CONDITIONED_PIVOT:g} at feature {k}); coefficients may have lost half their "
         "digits; fit(X, Y) with solver='qr', or Ridge(alpha > 0), avoids this",
         RuntimeWarning,
-        stacklevel=3,
+        stacklevel=4,  # point at the caller of fit / fit_normal_equations / ridge_path
     )
 
 
@@ -211,8 +212,10 @@ def _solve_qr(Xc: Matrix, Yc: Matrix, alpha: float, func: str, fit_intercept: bo
     try:
         return lstsq(Xc, Yc)  # type: ignore[return-value]
     except RankDeficientError as exc:
-        diagonal = 0.0 if exc.ratio == 0.0 else 1.0
-        raise PureposeError(_singular_message(func, exc.column, diagonal, fit_intercept)) from None
+        zero_column = exc.ratio == 0.0
+        raise PureposeError(
+            _singular_message(func, exc.column, zero_column, fit_intercept)
+        ) from None
 
 
 # ---------------------------------------------------------------------------
@@ -489,7 +492,7 @@ class _LinearModel:
 
     def fit(
         self, X: Sequence[Sequence[float]], Y: Sequence[float] | Sequence[Sequence[float]]
-    ) -> _LinearModel:
+    ) -> Self:
         """Fit on X (n_samples x n_features) and Y (n_samples x n_targets, or a vector).
 
         A vector y gives a vector ``coef_`` and a float ``intercept_`` (and
@@ -522,7 +525,7 @@ class _LinearModel:
         self._set_solution(coef, intercept, d, y_is_vector)
         return self
 
-    def fit_normal_equations(self, acc: NormalEquations) -> _LinearModel:
+    def fit_normal_equations(self, acc: NormalEquations) -> Self:
         """Fit from a :class:`NormalEquations` accumulator, without the data.
 
         Always uses Cholesky (there is no X to run QR on); an ill-conditioned
