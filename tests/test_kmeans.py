@@ -1,0 +1,274 @@
+"""k-means (k-means++ and Lloyd), audited against scikit-learn's KMeans(algorithm="lloyd")."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import itertools
+import math
+import warnings
+from unittest import mock
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from purepose import kmeans as kmeans_module
+from purepose.errors import ConvergenceWarning, NotFittedError, PureposeError
+from purepose.kmeans import KMeans, _as_points, _assign, kmeans_plusplus
+
+np = pytest.importorskip("numpy")
+sk_cluster = pytest.importorskip("sklearn.cluster")
+
+
+def _blobs(rng, n, d, k, spread=1.0, separation=4.0):
+    centers = rng.normal(0.0, separation, size=(k, d))
+    return centers[rng.integers(0, k, n)] + rng.normal(0.0, spread, size=(n, d))
+
+
+def _sklearn_lloyd(X, init, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # sklearn's own duplicate-point warnings
+        return sk_cluster.KMeans(
+            n_clusters=len(init), init=np.asarray(init), n_init=1, algorithm="lloyd", **kw
+        ).fit(np.asarray(X))
+
+
+def _assert_same_as_sklearn(ours, ref):
+    assert ours.labels_ == ref.labels_.tolist()
+    assert ours.n_iter_ == ref.n_iter_
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=0, atol=1e-10)
+    # sklearn works on mean-centered X, so an exact 0 may come back as ~1e-32
+    assert abs(ours.inertia_ - ref.inertia_) <= 1e-10 * ref.inertia_ + 1e-20
+
+
+@contextlib.contextmanager
+def _watch_relocations():
+    """Yield a list that gets True if re-seeding ever took the only sample of a cluster."""
+    seen = []
+    real = kmeans_module._update_centers
+
+    def spy(columns, labels, nearest, n_clusters):
+        counts = [labels.count(j) for j in range(n_clusters)]
+        n_empty = counts.count(0)
+        if n_empty and max(nearest) > 0.0:
+            farthest = sorted(range(len(labels)), key=lambda i: -nearest[i])[:n_empty]
+            donors = [labels[i] for i in farthest]
+            if any(counts[j] <= donors.count(j) for j in set(donors)):
+                seen.append(True)
+        return real(columns, labels, nearest, n_clusters)
+
+    with mock.patch.object(kmeans_module, "_update_centers", spy):
+        yield seen
+
+
+# ---------------------------------------------------------------------------
+# Same initial centers -> the same answer as scikit-learn
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(5, 200),
+    d=st.integers(1, 5),
+    k=st.integers(1, 6),
+    max_iter=st.sampled_from([1, 2, 3, 300]),
+    tol=st.sampled_from([0.0, 1e-4, 1e-2, 0.5]),
+)
+def test_same_result_as_sklearn_from_given_centers(seed, n, d, k, max_iter, tol):
+    rng = np.random.default_rng(seed)
+    k = min(k, n)
+    X = _blobs(rng, n, d, k, spread=rng.uniform(0.3, 3.0))
+    init = X[rng.choice(n, k, replace=False)] + rng.normal(0.0, 0.5, size=(k, d))
+    with _watch_relocations() as emptied_by_relocation, warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # duplicates -> fewer clusters
+        ours = KMeans(k, init=init.tolist(), max_iter=max_iter, tol=tol).fit(X.tolist())
+    # Documented difference: sklearn fills a cluster emptied by re-seeding with
+    # the largest cluster's not-yet-averaged sum; we use its mean.
+    assume(not emptied_by_relocation)
+    _assert_same_as_sklearn(ours, _sklearn_lloyd(X, init, max_iter=max_iter, tol=tol))
+
+
+def test_empty_cluster_is_relocated_like_sklearn():
+    rng = np.random.default_rng(0)
+    X = _blobs(rng, 60, 2, 3)
+    init = [X[0].tolist(), X[1].tolist(), [1e3, 1e3]]  # the last center attracts nothing
+    ours = KMeans(3, init=init).fit(X.tolist())
+    _assert_same_as_sklearn(ours, _sklearn_lloyd(X, init))
+    assert sorted(set(ours.labels_)) == [0, 1, 2]
+    assert max(map(abs, ours.cluster_centers_[2])) < 100.0
+
+
+def test_two_empty_clusters_relocated_to_two_farthest_points():
+    X = [[0.0], [0.1], [0.2], [5.0], [9.0]]
+    init = [[0.1], [100.0], [200.0]]
+    ours = KMeans(3, init=init, max_iter=1).fit(X)
+    assert sorted(c[0] for c in ours.cluster_centers_) == pytest.approx([0.1, 5.0, 9.0])
+    _assert_same_as_sklearn(ours, _sklearn_lloyd(X, init, max_iter=1))
+
+
+# ---------------------------------------------------------------------------
+# Seeding and quality
+
+
+def test_kmeans_plusplus_inertia_close_to_sklearn_best_of_10():
+    rng = np.random.default_rng(42)
+    X = _blobs(rng, 600, 3, 5, spread=1.0, separation=5.0)
+    ref = sk_cluster.KMeans(5, n_init=10, random_state=0).fit(X)
+    for seed in range(3):
+        ours = KMeans(5, random_state=seed).fit(X.tolist())
+        assert ours.inertia_ <= 1.01 * ref.inertia_
+
+
+def test_kmeans_plusplus_picks_one_seed_per_separated_blob():
+    rng = np.random.default_rng(1)
+    blob_of = np.repeat(np.arange(4), 25)
+    X = np.array([[0.0, 0.0], [100.0, 0.0], [0.0, 100.0], [100.0, 100.0]])[blob_of]
+    X = X + rng.normal(0.0, 1.0, size=X.shape)
+    for seed in range(5):
+        centers, indices = kmeans_plusplus(X.tolist(), 4, random_state=seed)
+        assert sorted(blob_of[indices]) == [0, 1, 2, 3]
+        assert centers == [X[i].tolist() for i in indices]
+
+
+def test_random_init_runs_n_init_times_and_keeps_the_best():
+    rng = np.random.default_rng(3)
+    X = _blobs(rng, 150, 2, 6, separation=3.0).tolist()
+    for seed in (0, 3):
+        one = KMeans(6, init="random", n_init=1, random_state=seed).fit(X)
+        ten = KMeans(6, init="random", random_state=seed).fit(X)  # n_init="auto" -> 10 runs
+        # the first of the ten runs is `one` (same generator): a strictly better run won
+        assert ten.inertia_ < one.inertia_
+
+
+# ---------------------------------------------------------------------------
+# Properties
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 120),
+    d=st.integers(1, 4),
+    k=st.integers(1, 8),
+    init=st.sampled_from(["k-means++", "random"]),
+)
+def test_inertia_never_increases_across_lloyd_steps(seed, n, d, k, init):
+    rng = np.random.default_rng(seed)
+    k = min(k, n)
+    X = np.round(_blobs(rng, n, d, k), 1).tolist()  # rounding makes duplicates and ties
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        km = KMeans(k, init=init, n_init=1, tol=0.0, random_state=seed % 97).fit(X)
+    history = km.inertia_history_
+    assert len(history) >= km.n_iter_
+    for before, after in itertools.pairwise(history):
+        assert after <= before * (1.0 + 1e-12) + 1e-12
+    assert history[-1] == km.inertia_
+    # inertia_ really is the sum of squared distances to the assigned centers
+    C = np.asarray(km.cluster_centers_)
+    expected = np.sum((np.asarray(X) - C[km.labels_]) ** 2)
+    assert math.isclose(km.inertia_, expected, rel_tol=1e-9, abs_tol=1e-9)
+    assert km.predict(X) == km.labels_
+
+
+def test_same_seed_same_result_and_inputs_not_mutated():
+    rng = np.random.default_rng(5)
+    X = _blobs(rng, 80, 3, 4).tolist()
+    init = X[:4]
+    x_before, init_before = copy.deepcopy(X), copy.deepcopy(init)
+    a = KMeans(4, random_state=7).fit(X)
+    b = KMeans(4, random_state=7).fit(X)
+    assert (a.labels_, a.cluster_centers_, a.inertia_) == (
+        b.labels_,
+        b.cluster_centers_,
+        b.inertia_,
+    )
+    c = KMeans(4).fit(X)  # random_state=None is a fixed seed too
+    assert c.labels_ == KMeans(4).fit(X).labels_
+    KMeans(4, init=init).fit(X).transform(X)
+    assert x_before == X and init_before == init
+    labels = a.fit_predict(X)
+    labels.append(99)  # a copy: the estimator's labels_ are not aliased
+    assert a.labels_[-1] != 99
+
+
+def test_duplicates_and_more_clusters_than_distinct_points():
+    X = [[1.0, 1.0]] * 6 + [[2.0, 2.0]] * 4
+    with pytest.warns(ConvergenceWarning, match="only 2 distinct clusters found for n_clusters=3"):
+        km = KMeans(3, random_state=0).fit(X)
+    assert set(km.labels_) <= {0, 1, 2}
+    assert km.inertia_ == 0.0
+    assert all(math.isfinite(x) for c in km.cluster_centers_ for x in c)
+
+
+def test_k_equals_n_samples_gives_zero_inertia():
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(7, 2)).tolist()
+    km = KMeans(7, random_state=0).fit(X)
+    assert km.inertia_ == 0.0
+    assert sorted(km.labels_) == list(range(7))
+    assert sorted(km.cluster_centers_) == sorted(X)
+
+
+def test_transform_predict_score():
+    rng = np.random.default_rng(8)
+    X = _blobs(rng, 50, 3, 3)
+    km = KMeans(3, random_state=1).fit(X.tolist())
+    new = rng.normal(size=(10, 3))
+    D = np.asarray(km.transform(new.tolist()))
+    ref = np.linalg.norm(new[:, None, :] - np.asarray(km.cluster_centers_)[None], axis=2)
+    np.testing.assert_allclose(D, ref, rtol=1e-14)
+    assert km.predict(new.tolist()) == np.argmin(ref, axis=1).tolist()
+    assert math.isclose(km.score(new.tolist()), -np.sum(ref.min(axis=1) ** 2), rel_tol=1e-12)
+    assert math.isclose(km.score(X.tolist()), -km.inertia_, rel_tol=1e-12)
+
+
+def test_ties_go_to_the_lowest_center_index():
+    labels, nearest = _assign(_as_points([[0.0], [1.0]]), [(1.0,), (-1.0,), (1.0,)])
+    assert labels == [0, 0]
+    assert nearest == [1.0, 0.0]
+
+
+# ---------------------------------------------------------------------------
+# Errors
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: KMeans(4).fit([[0.0], [1.0], [2.0]]), "n_clusters=4 exceeds n_samples=3"),
+        (lambda: KMeans(0).fit([[0.0], [1.0]]), "n_clusters=0 must be an int >= 1"),
+        (lambda: KMeans(1).fit([[0.0], [float("nan")]]), "NaN or inf"),
+        (lambda: KMeans(1).fit([[0.0, 1.0], [1.0]]), "ragged"),
+        (lambda: KMeans(1).fit([]), "empty"),
+        (lambda: KMeans(2, init=[[0.0]]).fit([[0.0], [1.0]]), "init has shape 1x1, expected"),
+        (lambda: KMeans(1, init=[[0.0, 1.0]]).fit([[0.0], [1.0]]), "init has shape 1x2"),
+        (lambda: KMeans(1, init="best").fit([[0.0], [1.0]]), "init='best' must be one of"),
+        (lambda: KMeans(1, n_init=0).fit([[0.0], [1.0]]), "n_init=0"),
+        (lambda: KMeans(1, n_init="many").fit([[0.0], [1.0]]), "n_init='many'"),
+        (lambda: KMeans(1, max_iter=0).fit([[0.0], [1.0]]), "max_iter=0"),
+        (lambda: KMeans(1, tol=-1.0).fit([[0.0], [1.0]]), "tol=-1.0"),
+        (lambda: KMeans(1, random_state=1.5).fit([[0.0], [1.0]]), "random_state"),
+        (lambda: kmeans_plusplus([[0.0]], 1, n_local_trials=0), "n_local_trials=0"),
+    ],
+)
+def test_bad_input_raises_one_line_error(make, match):
+    with pytest.raises(PureposeError, match=match) as info:
+        make()
+    assert "\n" not in str(info.value)
+
+
+def test_use_before_fit_and_wrong_n_features():
+    for method in ("predict", "transform", "score"):
+        with pytest.raises(NotFittedError, match=rf"KMeans\.{method}: this KMeans is not fitted"):
+            getattr(KMeans(2), method)([[0.0]])
+    km = KMeans(2, random_state=0).fit([[0.0, 0.0], [1.0, 1.0], [5.0, 5.0]])
+    with pytest.raises(PureposeError, match="X has 3 features, KMeans was fitted with 2"):
+        km.predict([[0.0, 0.0, 0.0]])
+
+
+def test_given_centers_with_n_init_warns_and_runs_once():
+    with pytest.warns(RuntimeWarning, match="running once"):
+        km = KMeans(2, init=[[0.0], [5.0]], n_init=3).fit([[0.0], [1.0], [5.0], [6.0]])
+    assert km.cluster_centers_ == [[0.5], [5.5]]
