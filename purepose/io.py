@@ -145,7 +145,7 @@ def valid_mask(joint_angles: Matrix, atol: float = IK_FAILURE_ATOL) -> list[bool
     """
     if not atol >= 0.0:
         raise PureposeError(f"valid_mask: atol={atol!r} must be >= 0")
-    zero = float(atol).__ge__
+    zero = float(atol).__ge__  # zero(x) is atol >= x; map() keeps the row loop in C
     mask = []
     for i, row in enumerate(joint_angles):
         if not row:
@@ -259,7 +259,11 @@ class Session:
     >>> path = make_session(pathlib.Path(tempfile.mkdtemp()) / "s.hdf5", seconds=0.05)
     >>> with Session(path) as s:
     ...     print(len(s), s.n_channels, s.sample_rate, len(s.emg[0]), len(s.joint_angles[0]))
+    ...     chunk = s.read(10, 20)
+    ...     window = s.slice(s.time[0] + 0.01, s.time[0] + 0.02)  # 10 ms at 2 kHz
     100 16 2000.0 16 20
+    >>> chunk.start, len(chunk.emg), window.start, len(window.time)
+    (10, 10, 20, 20)
     >>> Session("no-such-file.hdf5")
     Traceback (most recent call last):
     ...
@@ -649,6 +653,13 @@ def find_sessions(path_or_paths: PathLike | Iterable[PathLike]) -> list[Path]:
     A file is kept as given; a directory contributes its ``*.hdf5`` files,
     sorted by name. Duplicates are dropped, order otherwise kept.
 
+    >>> import tempfile, pathlib
+    >>> from purepose.synth import make_session
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("b", "a"):
+    ...     _ = make_session(d / f"{name}.hdf5", seconds=0.01)
+    >>> [p.name for p in find_sessions([d, d / "b.hdf5"])]
+    ['a.hdf5', 'b.hdf5']
     >>> find_sessions("no-such-dir")
     Traceback (most recent call last):
     ...
@@ -700,6 +711,25 @@ def describe(path: PathLike) -> str:
     memory O(chunk)). For a directory: counts per split, user, stage, side and
     generalization from metadata.csv, and one line per file; without
     metadata.csv, one line per ``.hdf5`` file.
+
+    >>> import tempfile, pathlib
+    >>> from purepose.synth import make_session
+    >>> path = make_session(pathlib.Path(tempfile.mkdtemp()) / "s.hdf5", seconds=0.5)
+    >>> print(describe(path))  # doctest: +ELLIPSIS
+    file:         .../s.hdf5
+    session:      s
+    ...
+    samples:      1000
+    sample rate:  2000 Hz
+    duration:     0.500 s
+    ...
+    IK failures:  10.0% of frames (100 of 1000)
+    EMG RMS per channel:
+      ch01 ...
+    >>> describe("no-such-file.hdf5")
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: describe: no-such-file.hdf5: no such file or directory
     """
     p = Path(path)
     if not p.exists():
