@@ -38,8 +38,8 @@ usual attributes) and a ``metadata.csv``, from a small generative model:
 
 Pose and envelopes are computed at a 100 Hz control rate and interpolated
 linearly to 2 kHz; the EMG is generated and written in blocks of rows, so
-memory stays bounded. Cost: O(T * (20 + 16)) for T rows, about 1-2 s of
-CPython per 70-second session (140,000 rows).
+memory stays bounded. Cost: O(T * (20 + 16)) for T rows, about 2 s of
+CPython 3.11 per 70-second session (140,000 rows).
 
 Same seed, same bytes: the generators are local ``random.Random`` objects and
 HDF5 object timestamps are off.
