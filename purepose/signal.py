@@ -18,32 +18,35 @@ A difference, crossing or slope change *belongs* to a window only if every
 sample it uses lies inside the window (WL and ZC use the pair i, i+1; SSC uses
 the triple i-1, i, i+1). So a window of N samples has N-1 pairs and N-2 triples.
 
-Cost. Summing every window directly costs O(n_samples * window) per channel.
-Instead each per-sample quantity (x^2, |x|, |dx|, crossing indicator ...) is
-turned into running sums once with ``itertools.accumulate`` and every window
-sum is read off in O(1), so a feature costs O(n_samples) per channel whatever
-the window: O(n_samples * n_channels) in all.
+Cost and accuracy of the window sums (u = 2**-53, the unit roundoff).
+Summing every window from scratch costs O(n_samples * window / hop) per
+channel. The textbook shortcut, one running sum P[i] = v[0] + ... + v[i-1]
+(``itertools.accumulate``) and P[end] - P[start] per window, is O(n_samples)
+but subtracts two large rounded numbers: its relative error is up to about
+n_samples * u * (P[n] / window sum), ~1e-8 for a 200-sample window in a
+140,000-sample session and far worse for a quiet window after a loud stretch.
+So the float sums here never subtract; they use one of two plans, both
+O(n_samples) per channel for the usual windows:
 
-Accuracy (u = 2**-53, the unit roundoff). The textbook trick, one prefix sum
-P[i] = v[0] + ... + v[i-1] over the session and P[end] - P[start] per
-window, subtracts two large, rounded numbers: its relative error is up to
-about n_samples * u * (P[n] / window sum), ~1e-8 for a 200-sample window in
-a 140,000-sample session and far worse for a quiet window after a loud
-stretch. So the float sums here never subtract. The signal is cut into blocks
-of exactly L = end - start values; inside each block ``tail[i]`` is the sum
-from i to the block's end and ``head[i]`` the sum from the block's start up
-to i - 1. A window starting at s covers the rest of s's block and the
-beginning of the next one, so
+* Pieces (windows overlapping a few times, the default 200/40): cut the
+  signal at every window start and end; ``math.fsum`` each piece once (every
+  sample is read once); a window is the ``fsum`` of its pieces, at most 32 of
+  them (2 * window / hop for regular windows). Two correct roundings: the
+  relative error is about 2u. Cost O(n_samples + n_windows * window / hop).
+* Head + tail (dense windows, more than 32 pieces each, e.g. hop = 1): cut the
+  signal into blocks of exactly L = end - start values; within a block
+  ``tail[i]`` sums from i to the block's end and ``head[i]`` from the block's
+  start up to i - 1, both running sums (``accumulate``). A window starting at
+  s covers the rest of its block and the beginning of the next, so
+  ``sum(v[s : s + L]) = tail[s] + head[s + L]`` (head is 0 at a block start).
+  This is the van Herk / Gil-Werman decomposition of running max filters,
+  applied to sums; both terms add at most L non-negative values, so the
+  relative error is at most about L * u (2.2e-14 for L = 200). Cost
+  O(n_samples + n_windows).
 
-    sum(v[s : s + L]) = tail[s] + head[s + L]
-
-(head is 0 at a block start, when the window is exactly one block). This is
-the van Herk / Gil-Werman decomposition of running max filters, applied to
-sums. Both terms add at most L non-negative values, so the relative error is
-at most about L * u (2.2e-14 for L = 200), whatever the session length or the
-loudness around the window. Windows shorter than 32 values are summed directly
-with ``math.fsum`` (cheaper than 1 block per few samples, and exactly
-rounded). Counts (ZC, SSC) use integer prefix sums, which are exact.
+Either way the error does not grow with the session length or with the
+loudness around a window. Counts (ZC, SSC) are integer running sums, exact.
+Overall: O(n_samples * n_channels) per feature.
 
 Filters are the classic recursions: a first-order RC high-pass, RBJ "Audio EQ
 Cookbook" biquads, and ``lfilter`` in direct form II transposed (the structure
@@ -68,7 +71,8 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Iterable, Sequence
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, chain, pairwise, repeat
+from typing import NamedTuple
 
 from .errors import PureposeError
 
@@ -79,7 +83,7 @@ SAMPLE_RATE = 2000.0  # Hz, the emg2pose rate (also purepose.io.SAMPLE_RATE)
 FEATURES = ("rms", "mav", "wl", "zc", "ssc", "logpow")
 DEFAULT_FEATURES = ("rms", "mav", "wl", "logpow")
 IK_FAILURE_ATOL = 1e-8  # |angle| <= this counts as zero (same as purepose.io.IK_FAILURE_ATOL)
-_DIRECT_BELOW = 32  # windows shorter than this are summed directly (see module docstring)
+_MAX_PIECES = 32  # windows made of more pieces use the head + tail plan (module docstring)
 
 _mul = operator.mul
 _sub = operator.sub
@@ -289,39 +293,57 @@ def _columns(where: str, X: Sequence[Sequence[float]]) -> list[list[float]]:
     return columns
 
 
-def _window_sums(values: Sequence[float], bounds: Sequence[tuple[int, int]]) -> list[float]:
-    """``sum(values[s:e])`` for ranges of one common length L, in O(len(values) + len(bounds)).
+class _WindowSums:
+    """A plan for ``sum(values[s:e])`` over fixed ranges of one common length, without subtracting.
 
-    Blocks of exactly L values; ``tail[i]`` sums from i to the end of its
-    block, ``head[i]`` from the start of its block to i - 1, so a range is
-    ``tail[s] + head[s + L]`` (see the module docstring): no subtraction,
-    hence no cancellation. A range never starts in the last, partial block
-    (it would run past the end), so ``tail`` is needed for full blocks only.
+    Built once per set of ranges (they are the same for every channel), then
+    called with each channel's values. See the module docstring for the two
+    plans and their error bounds.
     """
-    length = bounds[0][1] - bounds[0][0] if bounds else 0
-    if length <= 0:
-        return [0.0] * len(bounds)
-    if length < _DIRECT_BELOW:
-        return [math.fsum(values[s:e]) for s, e in bounds]
-    n = len(values)
-    head: list[float] = []
-    tail: list[float] = []
-    for k0 in range(0, n, length):
-        block = values[k0 : k0 + length]
-        block_head = list(accumulate(block, initial=0.0))
-        block_head.pop()  # the block total; head restarts at 0 in the next block
-        head += block_head
-        block_tail = list(accumulate(reversed(block)))
-        block_tail.reverse()
-        tail += block_tail
-    head.append(head[-1] + values[-1] if n % length else 0.0)  # head[n]
-    return [tail[s] + head[e] for s, e in bounds]
+
+    def __init__(self, bounds: list[tuple[int, int]]) -> None:
+        self.bounds = bounds
+        self.length = bounds[0][1] - bounds[0][0]
+        cuts = sorted(set(chain.from_iterable(bounds)))
+        where = {cut: k for k, cut in enumerate(cuts)}
+        self.pieces = list(pairwise(cuts))  # piece k is values[cuts[k]:cuts[k+1]]
+        self.window_pieces = [(where[s], where[e]) for s, e in bounds]
+        self.dense = max(b - a for a, b in self.window_pieces) > _MAX_PIECES
+
+    def __call__(self, values: Sequence[float]) -> list[float]:
+        if self.dense:
+            return self._head_tail(values)
+        fsum = math.fsum
+        piece_sums = [fsum(values[a:b]) for a, b in self.pieces]
+        return [fsum(piece_sums[a:b]) for a, b in self.window_pieces]
+
+    def _head_tail(self, values: Sequence[float]) -> list[float]:
+        # Blocks of exactly L values. A window never starts in the last,
+        # partial block (it would run past the end), so tail is needed for full
+        # blocks only; head is needed up to index n.
+        n, length = len(values), self.length
+        head: list[float] = []
+        tail: list[float] = []
+        for k0 in range(0, n, length):
+            block = values[k0 : k0 + length]
+            block_head = list(accumulate(block, initial=0.0))
+            block_head.pop()  # the block total; head restarts at 0 in the next block
+            head += block_head
+            block_tail = list(accumulate(reversed(block)))
+            block_tail.reverse()
+            tail += block_tail
+        head.append(head[-1] + values[-1] if n % length else 0.0)  # head[n]
+        return [tail[s] + head[e] for s, e in self.bounds]
 
 
 def _window_counts(flags: Iterable[int], bounds: Sequence[tuple[int, int]]) -> list[float]:
-    """Number of true flags in ``flags[s:e]`` per range; integer prefix sums are exact."""
+    """Number of true flags in ``flags[s:e]`` per range; integer prefix sums are exact.
+
+    An empty range (a window too short to hold a pair or triple) counts 0,
+    even where ``s`` lies past the end of ``flags``.
+    """
     prefix = list(accumulate(flags, initial=0))
-    return [float(prefix[e] - prefix[s]) for s, e in bounds]
+    return [float(prefix[e] - prefix[s]) if e > s else 0.0 for s, e in bounds]
 
 
 def _signs(values: Sequence[float]) -> list[int]:
@@ -331,37 +353,49 @@ def _signs(values: Sequence[float]) -> list[int]:
     )
 
 
+class _Ranges(NamedTuple):
+    """What each window covers in the per-sample, per-pair and per-triple sequences."""
+
+    samples: _WindowSums  # x[s:e]
+    pairs: _WindowSums  # pair i = (x[i], x[i+1]) for i in [s, e-1)
+    triples: list[tuple[int, int]]  # triple j = (x[j], x[j+1], x[j+2]) for j in [s, e-2)
+
+    @classmethod
+    def of(cls, bounds: list[tuple[int, int]]) -> _Ranges:
+        pairs = [(s, max(s, e - 1)) for s, e in bounds]
+        triples = [(s, max(s, e - 2)) for s, e in bounds]
+        return cls(_WindowSums(bounds), _WindowSums(pairs), triples)
+
+
 def _channel_features(
     x: Sequence[float],
-    bounds: Sequence[tuple[int, int]],
+    ranges: _Ranges,
     names: tuple[str, ...],
     threshold: float,
     eps: float,
 ) -> dict[str, list[float]]:
     """Every requested feature of one channel, one value per window."""
-    window = bounds[0][1] - bounds[0][0]
-    pairs = [(s, max(s, e - 1)) for s, e in bounds]  # pair i = (x[i], x[i+1])
-    triples = [(s, max(s, e - 2)) for s, e in bounds]  # triple j = (x[j], x[j+1], x[j+2])
+    window = ranges.samples.length
     out: dict[str, list[float]] = {}
     if "rms" in names or "logpow" in names:
-        power = [p / window for p in _window_sums(list(map(_mul, x, x)), bounds)]
+        power = [p / window for p in ranges.samples(list(map(_mul, x, x)))]
         if "rms" in names:
             out["rms"] = list(map(math.sqrt, power))
         if "logpow" in names:
             out["logpow"] = [math.log(p + eps) for p in power]
     if "mav" in names:
-        out["mav"] = [a / window for a in _window_sums(list(map(abs, x)), bounds)]
+        out["mav"] = [a / window for a in ranges.samples(list(map(abs, x)))]
     if not {"wl", "zc", "ssc"}.isdisjoint(names):
         diff = list(map(_sub, x[1:], x[:-1]))  # diff[i] = x[i+1] - x[i]
         absdiff = list(map(abs, diff))
         if "wl" in names:
-            out["wl"] = _window_sums(absdiff, pairs)
+            out["wl"] = ranges.pairs(absdiff)
         if "zc" in names:
             sign = _signs(x)
             flags = map(operator.lt, map(_mul, sign[:-1], sign[1:]), repeat(0))
             if threshold > 0.0:
                 flags = map(operator.and_, flags, map(operator.ge, absdiff, repeat(threshold)))
-            out["zc"] = _window_counts(flags, pairs)
+            out["zc"] = _window_counts(flags, ranges.pairs.bounds)
         if "ssc" in names:
             # (x[j+1]-x[j]) * (x[j+1]-x[j+2]) > 0  <=>  diff[j] and diff[j+1] differ in sign
             dsign = _signs(diff)
@@ -369,7 +403,7 @@ def _channel_features(
             if threshold > 0.0:
                 big = map(operator.ge, map(max, absdiff[:-1], absdiff[1:]), repeat(threshold))
                 flags = map(operator.and_, flags, big)
-            out["ssc"] = _window_counts(flags, triples)
+            out["ssc"] = _window_counts(flags, ranges.triples)
     return out
 
 
@@ -413,7 +447,8 @@ def extract_features(
             f"extract_features: n_samples={len(emg)} is fewer samples than one window={window}"
         )
     bounds = window_bounds(len(emg), window, hop)
-    per_channel = [_channel_features(col, bounds, names, threshold, eps) for col in columns]
+    ranges = _Ranges.of(bounds)
+    per_channel = [_channel_features(col, ranges, names, threshold, eps) for col in columns]
     feature_columns = [chan[name] for name in names for chan in per_channel]
     return [list(row) for row in zip(*feature_columns)]
 

@@ -237,9 +237,9 @@ def test_features_match_numpy_on_small_integer_signals(
     got = extract_features(x, window=window, hop=hop, features=FEATURES, threshold=threshold)
     assert np.array(got).shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
-    # The same windows through the block head + tail sums (used for windows of
-    # 32 samples and more), not the direct sums used for short ones.
-    with mock.patch.object(signal, "_DIRECT_BELOW", 1):
+    # The same windows through the head + tail plan (used for dense windows),
+    # not the pieces plan that these short windows use by default.
+    with mock.patch.object(signal, "_MAX_PIECES", 0):
         blocked = extract_features(
             x, window=window, hop=hop, features=FEATURES, threshold=threshold
         )
@@ -266,10 +266,19 @@ def test_features_accuracy_on_a_long_session_with_a_quiet_stretch():
     loud = rng.standard_normal(140_000) * 1e3
     quiet = rng.standard_normal(2_000) * 1e-1
     x = np.concatenate([loud, quiet])[:, None]
-    got = np.array(extract_features(x.tolist(), window=200, hop=200, features=("rms", "wl")))
     want = oracle_features(x, 200, 200, ("rms", "wl"))
-    np.testing.assert_allclose(got, want, rtol=1e-9, atol=0)
-    np.testing.assert_allclose(got[-10:], want[-10:], rtol=1e-12, atol=0)
+    for max_pieces in (signal._MAX_PIECES, 0):  # the pieces plan, then head + tail
+        with mock.patch.object(signal, "_MAX_PIECES", max_pieces):
+            got = extract_features(x.tolist(), window=200, hop=200, features=("rms", "wl"))
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("window", [1, 2, 3])
+def test_windows_too_short_for_pairs_or_triples(window):
+    x = [[0.0], [2.0], [-1.0], [0.0], [3.0], [3.0]]
+    for n in range(window, len(x) + 1):
+        got = extract_features(x[:n], window=window, hop=1, features=FEATURES, threshold=0.5)
+        np.testing.assert_allclose(got, oracle_features(x[:n], window, 1, FEATURES, 0.5))
 
 
 def test_default_features_and_layout():
