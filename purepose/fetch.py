@@ -386,7 +386,8 @@ def _check_member(member: tarfile.TarInfo, root: Path) -> None:
     def unsafe(why: str) -> PureposeError:
         return PureposeError(f"unsafe member {name!r} in tar: {why}")
 
-    if not name or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+    drive = len(name) > 1 and name[0].isalpha() and name[1] == ":"  # a Windows drive such as C:
+    if not name or name.startswith(("/", "\\")) or drive:
         raise unsafe("absolute path")
     if ".." in name.replace("\\", "/").split("/"):
         raise unsafe("'..' in path")
