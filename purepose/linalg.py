@@ -834,20 +834,24 @@ def cholesky(A: Sequence[Sequence[float]]) -> Matrix:
     """
     n = _check_square(A, "A", "cholesky")
     _check_symmetric(A, "cholesky")
-    L: Matrix = []  # row i holds L[i][0..i] while we work
+    # Keep each row's strictly lower part (L_i0 .. L_i,i-1) apart from its diagonal,
+    # so that when L_ij is computed, L_i so far and row j have the same length j.
+    strict: Matrix = []
+    diagonal: Vector = []
     for i, row in enumerate(A):
         L_i: Vector = []
-        for j in range(i):
-            L_j = L[j]
-            L_i.append((row[j] - _dot(L_i, L_j[:j])) / L_j[j])
+        for a_ij, L_j, d_j in zip(row, strict, diagonal):
+            L_i.append((a_ij - _dot(L_i, L_j)) / d_j)
         pivot = row[i] - _dot(L_i, L_i)
         if not pivot > 0.0:  # also catches NaN
             raise NotPositiveDefiniteError(
                 f"cholesky: A is not positive definite (pivot {i} = {pivot:.6g})", i, pivot
             )
-        L_i.append(math.sqrt(pivot))
-        L.append(L_i)
-    return [L_i + [0.0] * (n - i - 1) for i, L_i in enumerate(L)]
+        strict.append(L_i)
+        diagonal.append(math.sqrt(pivot))
+    return [
+        L_i + [d_i] + [0.0] * (n - i - 1) for i, (L_i, d_i) in enumerate(zip(strict, diagonal))
+    ]
 
 
 def cho_solve(
