@@ -520,6 +520,246 @@ def _cmd_plot_emg(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- cluster: PCA + k-means of a session's EMG, as in the seed blog post ----------
+
+
+def _add_cluster(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "cluster",
+        help="PCA of a session's EMG, k-means on the scores, 3-D scatter as SVG",
+        description="Project the EMG samples of FILE onto their top principal components, "
+        "cluster the scores with k-means (k-means++ start), print the explained variance "
+        "and cluster sizes, and draw the scores coloured by cluster (the seed's figure).",
+    )
+    p.add_argument("file", help="an emg2pose session (.hdf5)")
+    p.add_argument("--components", type=int, default=3, help="principal components (3)")
+    p.add_argument("--clusters", type=int, default=5, help="k-means clusters (5)")
+    p.add_argument(
+        "--start", type=float, default=None, help="seconds after the first sample (default 0)"
+    )
+    p.add_argument(
+        "--duration", type=float, default=None, help="seconds to use (default: to the end)"
+    )
+    thin = p.add_mutually_exclusive_group()
+    thin.add_argument("--decimate", type=int, default=None, help="keep every N-th sample")
+    thin.add_argument(
+        "--max-samples", type=int, default=None, help="decimate evenly to at most M samples"
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed of PCA and k-means (0)")
+    p.add_argument("--out", default="clusters.svg", help="output SVG file (clusters.svg)")
+    p.add_argument("--title", default=None, help="figure title (default: session and sizes)")
+    _common_options(p)
+    p.set_defaults(handler=_cmd_cluster)
+
+
+def _cluster_check_args(args: argparse.Namespace) -> None:
+    """Reject bad numbers and an unwritable --out before any data is read."""
+    import os
+    from pathlib import Path
+
+    if args.components < 1:
+        raise PureposeError(f"--components {args.components} must be >= 1")
+    if args.clusters < 1:
+        raise PureposeError(f"--clusters {args.clusters} must be >= 1")
+    if args.decimate is not None and args.decimate < 1:
+        raise PureposeError(f"--decimate {args.decimate} must be >= 1")
+    if args.max_samples is not None and args.max_samples < 2:
+        raise PureposeError(f"--max-samples {args.max_samples} must be >= 2")
+    out = Path(args.out)
+    folder = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise PureposeError(f"--out {out}: is a directory")
+    if not folder.is_dir():
+        raise PureposeError(f"--out {out}: directory {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise PureposeError(f"--out {out}: directory {folder} is not writable")
+
+
+def _cluster_rows(session, start: float | None, duration: float | None) -> list:
+    """The EMG rows of the window START..START+DURATION (seconds after the first sample)."""
+    import math
+
+    if start is None and duration is None:
+        return session.emg
+    time = session.time
+    length = time[-1] - time[0] + 1.0 / session.sample_rate
+    where = f"{session.name} is {length:.3f} s long"
+    start = 0.0 if start is None else start
+    if not (math.isfinite(start) and 0.0 <= start < length):
+        raise PureposeError(f"--start {start:g} is outside the session: {where}")
+    duration = length - start if duration is None else duration
+    if not (math.isfinite(duration) and duration > 0.0):
+        raise PureposeError(f"--duration {duration:g} must be positive ({where})")
+    return session.slice(time[0] + start, time[0] + start + duration).emg
+
+
+def _cmd_cluster(args: argparse.Namespace) -> int:
+    import math
+
+    from ._util import log
+    from .io import Session
+    from .kmeans import KMeans
+    from .pca import PCA
+    from .plot import save_svg, scatter3d_svg, scatter_svg
+
+    _cluster_check_args(args)
+    with Session(args.file) as session:
+        rows = _cluster_rows(session, args.start, args.duration)
+        name = session.name
+    n_total, n_channels = len(rows), (len(rows[0]) if rows else 0)
+    step = args.decimate or (
+        math.ceil(n_total / args.max_samples) if args.max_samples and n_total else 1
+    )
+    emg = rows[::step]
+    n = len(emg)
+    if n < 2:
+        raise PureposeError(f"{n} EMG sample(s) selected from {args.file}; need at least 2")
+    if args.components > min(n, n_channels):
+        raise PureposeError(
+            f"--components {args.components} exceeds min(samples, channels) = "
+            f"min({n}, {n_channels})"
+        )
+    if args.clusters > n:
+        raise PureposeError(f"--clusters {args.clusters} exceeds the {n} samples selected")
+    kept = f"{n:,} of {n_total:,} samples" if step > 1 else f"{n:,} samples"
+    log(
+        f"cluster: PCA ({args.components} components) of {kept} x {n_channels} channels",
+        quiet=args.quiet,
+    )
+    pca = PCA(n_components=args.components, random_state=args.seed)
+    scores = pca.fit_transform(emg)
+    log(f"cluster: k-means ({args.clusters} clusters, k-means++)", quiet=args.quiet)
+    km = KMeans(n_clusters=args.clusters, random_state=args.seed).fit(scores)
+
+    print(f"{name}: {kept}, {n_channels} channels")
+    print("explained variance (% of total):")
+    for i, ratio in enumerate(pca.explained_variance_ratio_):
+        print(f"  PC{i + 1}: {100.0 * ratio:6.2f}")
+    print(f"  sum: {100.0 * math.fsum(pca.explained_variance_ratio_):6.2f}")
+    print(f"k-means: {km.n_iter_} iterations, inertia {km.inertia_:.6g}")
+    for k in range(args.clusters):
+        size = km.labels_.count(k)
+        print(f"  cluster {k}: {size:8,d} samples ({100.0 * size / n:5.1f}%)")
+
+    title = args.title or f"{name}: PCA of EMG with k-means ({args.clusters} clusters)"
+    if args.components >= 3:
+        svg = scatter3d_svg(
+            [z[:3] for z in scores],
+            km.labels_,
+            centers=[c[:3] for c in km.cluster_centers_],
+            title=title,
+        )
+    else:  # one or two components: a flat scatter (PC2 = 0 when there is only PC1)
+        flat = [[z[0], z[1] if len(z) > 1 else 0.0] for z in scores]
+        centers = [[c[0], c[1] if len(c) > 1 else 0.0] for c in km.cluster_centers_]
+        svg = scatter_svg(
+            flat, km.labels_, xlabel="PC1", ylabel="PC2", title=title, centers=centers
+        )
+    print(save_svg(args.out, svg))
+    return 0
+
+
+def _plot_add_pose(kinds: argparse._SubParsersAction) -> None:
+    p = kinds.add_parser(
+        "pose",
+        help="predicted vs true joint angles of one session",
+        description="Run MODEL on FILE and draw the predicted and true angles of the chosen "
+        "joints over time (IK-failure stretches shaded).",
+    )
+    p.add_argument("model", help="model JSON written by `purepose fit`")
+    p.add_argument("file", help="an emg2pose session (.hdf5)")
+    p.add_argument(
+        "--joints",
+        nargs="+",
+        default=["THUMB_CMC_FE", "INDEX_MCP_FE", "MIDDLE_PIP_FE", "PINKY_MCP_FE"],
+        help="joint names (e.g. INDEX_PIP_FE) or indices 0-19",
+    )
+    p.add_argument("--start", type=float, default=0.0, help="seconds after the first window")
+    p.add_argument("--duration", type=float, default=None, help="seconds to show (default all)")
+    p.add_argument("--out", default="pose.svg", help="output SVG file (default pose.svg)")
+    p.add_argument("--title", default=None, help="figure title")
+    _common_options(p)
+    p.set_defaults(handler=_cmd_plot_pose)
+
+
+def _parse_joints(names: Sequence[str]) -> list[int]:
+    """Joint names (case-insensitive) or indices -> indices 0-19."""
+    from .io import JOINT_NAMES
+
+    chosen = []
+    for name in names:
+        if name.isdigit() and int(name) < len(JOINT_NAMES):
+            chosen.append(int(name))
+        elif name.upper() in JOINT_NAMES:
+            chosen.append(JOINT_NAMES.index(name.upper()))
+        else:
+            raise PureposeError(
+                f"--joints: unknown joint {name!r}; use 0-19 or one of {', '.join(JOINT_NAMES)}"
+            )
+    return chosen
+
+
+def _cmd_plot_pose(args: argparse.Namespace) -> int:
+    import math
+
+    from .model import PoseRegressor
+    from .plot import pose_traces_svg, save_svg
+
+    joints = _parse_joints(args.joints)
+    model = PoseRegressor.load(args.model)
+    feats = model.featurize(args.file)
+    pred = model._predict_feats(feats).angles
+    span = feats.time[-1] - feats.time[0]
+    start, duration = args.start, span - args.start if args.duration is None else args.duration
+    if not (math.isfinite(start) and 0.0 <= start <= span):
+        raise PureposeError(f"--start {start:g} is outside the {span:.3f} s of predictions")
+    if not (math.isfinite(duration) and duration > 0.0):
+        raise PureposeError(f"--duration {duration:g} must be > 0")
+    lo, hi = feats.time[0] + start, feats.time[0] + start + duration
+    keep = [i for i, t in enumerate(feats.time) if lo <= t <= hi]
+    if len(keep) < 2:
+        raise PureposeError(f"--start/--duration select {len(keep)} window(s); need at least 2")
+    svg = pose_traces_svg(
+        [feats.time[i] for i in keep],
+        [feats.Y[i] for i in keep],
+        [pred[i] for i in keep],
+        joints=joints,
+        title=args.title or f"{feats.name}: predicted vs true",
+    )
+    save_svg(args.out, svg)
+    print(f"wrote {args.out}: {len(joints)} joint(s), {len(keep)} windows")
+    return 0
+
+
+def _plot_add_errors(kinds: argparse._SubParsersAction) -> None:
+    p = kinds.add_parser(
+        "errors",
+        help="per-finger MAE bar chart of a model beside the baselines",
+        description="Evaluate MODEL on DATA and draw the per-finger MAE (degrees) of the model, "
+        "the mean pose and the zero pose.",
+    )
+    p.add_argument("model", help="model JSON written by `purepose fit`")
+    p.add_argument("data", nargs="+", metavar="DATA", help="session files or directories")
+    p.add_argument("--split", default=None, help="split of a dataset directory (e.g. test)")
+    p.add_argument("--out", default="errors.svg", help="output SVG file (default errors.svg)")
+    _common_options(p)
+    p.set_defaults(handler=_cmd_plot_errors)
+
+
+def _cmd_plot_errors(args: argparse.Namespace) -> int:
+    from .model import PoseRegressor, evaluate
+    from .plot import error_bars_svg, save_svg
+
+    model = PoseRegressor.load(args.model)
+    result = evaluate(model, _resolve_data(args.data, args.split), quiet=args.quiet)
+    bars = {
+        name: {"overall": r.mae_deg, **r.per_finger_mae_deg} for name, r in result.reports.items()
+    }
+    save_svg(args.out, error_bars_svg(bars, title="MAE by finger"))
+    print(f"wrote {args.out}: model {result.reports['model'].mae_deg:.2f} deg overall")
+    return 0
+
+
 # ---- end of verbs ----------------------------------------------------------
 
 
