@@ -52,7 +52,12 @@ def _add_fetch(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--url", default=None, help="download from this URL (e.g. a mirror)")
     p.add_argument("--sha256", default=None, metavar="HEX", help="expected SHA-256 of the tar")
-    p.add_argument("--keep-tar", action="store_true", help="keep the tar after extracting")
+    p.add_argument(
+        "--delete-tar",
+        action="store_true",
+        help="delete the 647 MB tar after extracting (default: keep it, so other "
+        "--members can be extracted later without downloading again)",
+    )
     _common_options(p)
     p.set_defaults(handler=_cmd_fetch)
 
@@ -66,7 +71,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         sha256=args.sha256 or MINI_SHA256,
         members=args.members,
         quiet=args.quiet,
-        keep_tar=args.keep_tar,
+        keep_tar=not args.delete_tar,
     )
     for path in paths:
         print(path)

@@ -128,3 +128,37 @@ def test_existing_output_untouched_when_predict_fails(tmp_path: Path, model_file
     out.write_text("precious\n")
     assert main(["predict", str(model_file), str(tmp_path / "missing.hdf5"), "-o", str(out)]) == 2
     assert out.read_text() == "precious\n"
+
+
+def test_plot_pose_and_errors(model_file: Path, synth_dataset: Path, tmp_path: Path, capsys):
+    import xml.etree.ElementTree as ET
+
+    session = Dataset(synth_dataset).select(split="test")[0]
+    pose = tmp_path / "pose.svg"
+    argv = ["plot", "pose", str(model_file), str(session), "--joints", "index_pip_fe", "0"]
+    assert main([*argv, "--start", "0.5", "--duration", "1.5", "--out", str(pose)]) == 0
+    root = ET.parse(pose).getroot()
+    assert root.tag.endswith("svg")
+    assert "INDEX_PIP_FE" in pose.read_text() and "THUMB_CMC_FE" in pose.read_text()
+    errors = tmp_path / "errors.svg"
+    argv = ["plot", "errors", str(model_file), str(synth_dataset), "--split", "test"]
+    assert main([*argv, "--out", str(errors), "-q"]) == 0
+    text = errors.read_text()
+    assert ET.fromstring(text).tag.endswith("svg")
+    assert "mean pose" in text and "pinky" in text
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--joints", "WRIST"], "unknown joint 'WRIST'"),
+        (["--start", "99"], "--start 99 is outside"),
+        (["--duration", "0"], "--duration 0 must be > 0"),
+    ],
+)
+def test_plot_pose_bad_arguments(model_file, synth_dataset, tmp_path, capsys, extra, message):
+    session = Dataset(synth_dataset).select(split="test")[0]
+    out = tmp_path / "p.svg"
+    assert main(["plot", "pose", str(model_file), str(session), *extra, "--out", str(out)]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()

@@ -353,7 +353,10 @@ def test_cli_fetch_downloads_and_extracts(served_tar, tmp_path, capsys):
     out, err = capsys.readouterr()
     assert status == 0 and err == ""
     assert out.splitlines() == [str((tmp_path / "mini" / "s-recording-2_left.hdf5").resolve())]
-    assert not (tmp_path / "mini.tar").exists()  # no --keep-tar
+    assert (tmp_path / "mini.tar").read_bytes() == data  # kept by default
+    # A second call extracts other members from the kept tar without a download.
+    assert cli.main([*argv, "--members", "*recording-1*", "--delete-tar", "-q"]) == 0
+    assert not (tmp_path / "mini.tar").exists()  # --delete-tar
 
 
 def test_cli_fetch_bad_digest_exits_2_with_one_line(served_tar, tmp_path, capsys):
