@@ -45,7 +45,7 @@ import math
 import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, repeat
 from typing import Any
 
 from .errors import PureposeError
@@ -87,11 +87,11 @@ def _first_non_finite(values: Sequence[float]) -> int | None:
 
 def _joint_columns(where: str, name: str, Y: Sequence[Sequence[float]]) -> list[list[float]]:
     """Check an n_frames x 20 matrix of finite angles and return its 20 columns."""
-    for i, row in enumerate(Y):
-        if len(row) != N_JOINTS:
-            raise PureposeError(
-                f"{where}: {name} row {i} has {len(row)} joint angles, expected {N_JOINTS}"
-            )
+    if set(map(len, Y)) - {N_JOINTS}:
+        i, row = next((i, row) for i, row in enumerate(Y) if len(row) != N_JOINTS)
+        raise PureposeError(
+            f"{where}: {name} row {i} has {len(row)} joint angles, expected {N_JOINTS}"
+        )
     columns = [list(map(operator.itemgetter(j), Y)) for j in range(N_JOINTS)]
     for j, col in enumerate(columns):
         i = _first_non_finite(col)
@@ -107,6 +107,26 @@ def _check_mask(where: str, mask: Sequence[bool], n_frames: int) -> list[bool]:
     if len(mask) != n_frames:
         raise PureposeError(f"{where}: mask has {len(mask)} entries for {n_frames} frames")
     return [bool(m) for m in mask]
+
+
+def _scored_columns(
+    where: str,
+    y_true: Sequence[Sequence[float]],
+    y_pred: Sequence[Sequence[float]],
+    mask: Sequence[bool] | None,
+) -> tuple[list[list[float]], list[list[float]]]:
+    """Check both matrices; return the 20 columns of each, restricted to the scored frames."""
+    if len(y_true) != len(y_pred):
+        raise PureposeError(f"{where}: y_true has {len(y_true)} rows but y_pred has {len(y_pred)}")
+    true_cols = _joint_columns(where, "y_true", y_true)
+    pred_cols = _joint_columns(where, "y_pred", y_pred)
+    keep = valid_mask(y_true) if mask is None else _check_mask(where, mask, len(y_true))
+    if all(keep):
+        return true_cols, pred_cols
+    return (
+        [list(compress(col, keep)) for col in true_cols],
+        [list(compress(col, keep)) for col in pred_cols],
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -200,26 +220,27 @@ class ErrorAccumulator:
         y_pred: Sequence[Sequence[float]],
         mask: Sequence[bool] | None,
     ) -> None:
-        if len(y_true) != len(y_pred):
-            raise PureposeError(
-                f"{where}: y_true has {len(y_true)} rows but y_pred has {len(y_pred)}"
-            )
-        true_cols = _joint_columns(where, "y_true", y_true)
-        pred_cols = _joint_columns(where, "y_pred", y_pred)
-        keep = valid_mask(y_true) if mask is None else _check_mask(where, mask, len(y_true))
-        n = sum(keep)
-        self.n_seen += len(y_true)
+        true_cols, pred_cols = _scored_columns(where, y_true, y_pred, mask)
+        self._add(true_cols, pred_cols, n_seen=len(y_true))
+
+    def _add(
+        self, true_cols: list[list[float]], pred_cols: Sequence[Iterable[float]], n_seen: int
+    ) -> None:
+        """Add checked, masked columns: 20 lists of true angles, 20 iterables of predictions."""
+        self.n_seen += n_seen
+        n = len(true_cols[0])
         if n == 0:
             return
         n_old = self.n_frames
         self.n_frames = n_old + n
         for j in range(N_JOINTS):
-            t = list(compress(true_cols[j], keep))
-            e = list(map(operator.sub, compress(pred_cols[j], keep), t))
+            t = true_cols[j]
+            e = list(map(operator.sub, pred_cols[j], t))
             self._abs_parts[j].append(math.fsum(map(abs, e)))
             self._sq_parts[j].append(math.fsum(map(operator.mul, e, e)))
             mean = math.fsum(t) / n
-            m2 = math.fsum([(v - mean) ** 2 for v in t])
+            d = list(map(operator.sub, t, repeat(mean)))  # two-pass: centre, then square
+            m2 = math.fsum(map(operator.mul, d, d))
             self._mean[j], self._m2[j] = _chan_merge(
                 n_old, self._mean[j], self._m2[j], n, mean, m2
             )
@@ -256,9 +277,7 @@ class ErrorAccumulator:
         if self.n_frames == 0:
             if self.n_seen == 0:
                 raise PureposeError(f"{where}: no frames to score")
-            raise PureposeError(
-                f"{where}: all {self.n_seen} frames are IK failures; no valid frame to score"
-            )
+            raise PureposeError(f"{where}: all {self.n_seen} frames are IK failures or masked out")
 
     def mae(self, *, degrees: bool = True) -> float:
         """The overall mean absolute error, in degrees (or radians with ``degrees=False``).
@@ -340,7 +359,7 @@ def evaluate(
     >>> evaluate([[0.0] * 20], [[0.1] * 20])
     Traceback (most recent call last):
     ...
-    purepose.errors.PureposeError: evaluate: all 1 frames are IK failures; no valid frame to score
+    purepose.errors.PureposeError: evaluate: all 1 frames are IK failures or masked out
     """
     acc = ErrorAccumulator()
     acc._update("evaluate", y_true, y_pred, mask)
@@ -411,9 +430,9 @@ class MeanAccumulator:
         if not rows:
             return
         width = len(self._parts) if self._parts is not None else len(rows[0])
-        for i, row in enumerate(rows):
-            if len(row) != width or width == 0:
-                raise PureposeError(f"{where}: row {i} has {len(row)} joints, expected {width}")
+        if width == 0 or set(map(len, rows)) - {width}:
+            i, row = next((i, r) for i, r in enumerate(rows) if len(r) != width or not r)
+            raise PureposeError(f"{where}: row {i} has {len(row)} joints, expected {width or 20}")
         keep = valid_mask(rows) if mask is None else _check_mask(where, mask, len(rows))
         if self._parts is None:
             self._parts = [[] for _ in range(width)]
@@ -522,22 +541,25 @@ def evaluate_with_baselines(
     ...
     purepose.errors.PureposeError: evaluate_with_baselines: train_mean has 3 joints, expected 20
     """
+    where = "evaluate_with_baselines"
     if len(train_mean) != N_JOINTS:
         raise PureposeError(
-            f"evaluate_with_baselines: train_mean has {len(train_mean)} joints, "
-            f"expected {N_JOINTS}"
+            f"{where}: train_mean has {len(train_mean)} joints, expected {N_JOINTS}"
         )
-    n = len(y_true)
+    if _first_non_finite(train_mean) is not None:
+        raise PureposeError(f"{where}: train_mean has a non-finite value")
+    true_cols, pred_cols = _scored_columns(where, y_true, y_pred, mask)
+    # A constant prediction needs no n_frames x 20 matrix: repeat() each joint's value.
     predictions = {
-        "model": y_pred,
-        "mean pose": constant_prediction(train_mean, n),
-        "zero pose": constant_prediction([0.0] * N_JOINTS, n),
+        "model": pred_cols,
+        "mean pose": [repeat(float(v)) for v in train_mean],
+        "zero pose": [repeat(0.0)] * N_JOINTS,
     }
     reports = {}
     for name, pred in predictions.items():
         acc = ErrorAccumulator()
-        acc._update("evaluate_with_baselines", y_true, pred, mask)
-        reports[name] = acc._report("evaluate_with_baselines")
+        acc._add(true_cols, pred, n_seen=len(y_true))
+        reports[name] = acc._report(where)
     return reports
 
 
