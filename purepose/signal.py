@@ -17,6 +17,11 @@ Each window of each channel ``x`` is summarised by a few numbers
 A difference, crossing or slope change *belongs* to a window only if every
 sample it uses lies inside the window (WL and ZC use the pair i, i+1; SSC uses
 the triple i-1, i, i+1). So a window of N samples has N-1 pairs and N-2 triples.
+Signs are strict: an exact zero is neither side, so 1, 0, -1 holds no
+crossing, and a plateau (equal neighbours) is no slope change. ``threshold``
+(EMG units, default 0) ignores small steps: a crossing needs a jump of at
+least ``threshold``, a slope change at least one step that large (Hudgins'
+"either difference" rule, written as a max).
 
 Cost and accuracy of the window sums (u = 2**-53, the unit roundoff).
 Summing every window from scratch costs O(n_samples * window / hop) per
