@@ -374,7 +374,9 @@ def eigsh_subspace(
 ) -> tuple[Vector, Matrix, list[int]]:
     """Top eigenpairs of a symmetric PSD matrix by subspace iteration with Rayleigh-Ritz.
 
-    A block Q of p = min(d, k + max(k, 5)) orthonormal rows is iterated:
+    A block Q of p = min(d, k + max(k, 5)) orthonormal rows (random; the
+    identity when p = d, which makes one step a full Jacobi diagonalization
+    of S) is iterated:
 
         Z = Q S,   H = Q Z^T (p x p),   H = W diag(theta) W^T (Jacobi),
         V = W^T Q (Ritz vectors),   Q <- orthonormalize(W^T Z = V S)
@@ -401,7 +403,10 @@ def eigsh_subspace(
     floor = _residual_floor(S)
     p = _block_size(k, d)
 
-    Q = _orthonormalize_rows([_gaussian_vector(rng, d) for _ in range(p)], rng)
+    if p == d:  # the block is the whole space: Rayleigh-Ritz is Jacobi on S itself
+        Q = [[1.0 if i == j else 0.0 for j in range(d)] for i in range(d)]
+    else:
+        Q = _orthonormalize_rows([_gaussian_vector(rng, d) for _ in range(p)], rng)
     previous: Matrix | None = None
     done = [False] * k
     it = 0
