@@ -223,7 +223,7 @@ def _kmeans_plusplus(
     for _ in range(1, n_clusters):
         cumulative = list(accumulate(map(mul, closest, closest)))
         potential = cumulative[-1]
-        # Inverse-CDF sampling: P(i) = closest[i] / potential; bisect_right never
+        # Inverse-CDF sampling: P(i) = closest[i]^2 / potential; bisect_right never
         # returns a zero-weight sample while any weight is positive.
         candidates = [
             min(bisect_right(cumulative, rng.random() * potential), n_samples - 1)

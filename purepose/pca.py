@@ -110,10 +110,12 @@ def _scaled(x: Vector, alpha: float) -> Vector:
 
 
 def _project_out(w: Vector, basis: Sequence[Vector]) -> Vector:
-    """Return ``(I - U U^T) w`` for orthonormal rows U, by Gram-Schmidt applied twice.
+    """Return ``(I - U U^T) w`` for orthonormal rows U: Gram-Schmidt, applied twice.
 
-    One classical pass loses orthogonality when ``w`` is nearly in span(U);
-    a second pass restores it to rounding level (Kahan-Parlett "twice is enough").
+    Each step removes the component along one u from the current w (modified
+    Gram-Schmidt). One pass loses orthogonality when ``w`` is nearly in
+    span(U); a second pass restores it to rounding level (Kahan-Parlett:
+    "twice is enough").
     """
     for _ in range(2):
         for u in basis:
@@ -180,9 +182,9 @@ def _check_iteration_params(max_iter: object, tol: object, func: str) -> None:
 
 
 def _check_psd(eigenvalue: float, floor: float, func: str) -> None:
-    # Rounding may leave -floor; anything clearly negative means S was not PSD
-    # and power iteration would have chased the largest |lambda| instead.
-    if eigenvalue < -max(floor, 1e-10 * abs(eigenvalue)):
+    # Rounding may leave a null direction at -floor; anything more negative means
+    # S is not PSD, and power iteration would have chased the largest |lambda|.
+    if eigenvalue < -floor:
         raise PureposeError(
             f"{func}: S is not positive semi-definite (found eigenvalue {eigenvalue:.6g} < 0)"
         )
