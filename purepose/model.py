@@ -21,7 +21,7 @@ Everything after that is done on the d x d co-moment matrix M:
 
     scale_j = sqrt(M_jj / n)                     (population std, like StandardScaler)
     M_s     = D^-1 M D^-1,  D = diag(scale)      (co-moments of the standardized features)
-    W       = top eigenvectors of M_s / (n - 1)  (PCA by power iteration, optional)
+    W       = top eigenvectors of M_s / (n - 1)  (PCA by subspace iteration, optional)
     B^T     = (W M_s W^T + alpha I)^-1 W D^-1 M_xy   (ridge on centred scores)
     b       = mean(y)                            (scores have zero mean)
 
@@ -55,7 +55,7 @@ from .errors import NotFittedError, PureposeError
 from .io import JOINT_NAMES, N_JOINTS, Session, valid_mask
 from .linalg import matmul, matmul_transposed, solve_spd, transpose
 from .metrics import ErrorAccumulator, Report
-from .pca import eigsh_power
+from .pca import eigsh_subspace
 from .regression import NormalEquations
 from .signal import DEFAULT_FEATURES, FEATURES, ema, extract_features, feature_names, lag_stack
 
@@ -442,7 +442,7 @@ class PoseRegressor:
             self._gram, self._cross = Ms, Mxy
             return
         cov = [[m / (n - 1) for m in row] for row in Ms]
-        eigvals, eigvecs, _ = eigsh_power(
+        eigvals, eigvecs, _ = eigsh_subspace(
             cov,
             self.n_components,
             max_iter=self.max_iter,
