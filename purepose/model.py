@@ -258,7 +258,7 @@ class PoseRegressor:
       alphas            grid searched on the validation sessions (default 1e-2 .. 1e4)
       smoothing         EMA factor in (0, 1] applied to predictions (None: off)
       label             'end' (causal) or 'center': which sample of a window is its label
-      max_iter, tol, random_state   for the PCA power iteration
+      max_iter, tol, random_state   for the PCA (block power) iteration
 
     Learned: ``mean_``, ``scale_`` (feature standardization), ``components_``,
     ``explained_variance_`` (PCA, or None), ``coef_`` (20 x n_scores),
