@@ -8,6 +8,7 @@ either replaced whole or left untouched, never half-overwritten.
 from __future__ import annotations
 
 import os
+import random
 import stat
 import sys
 import tempfile
@@ -52,6 +53,29 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+DEFAULT_SEED = 0  # random_state=None still gives the same answer on every run
+
+
+def check_random_state(random_state: int | None, func: str) -> random.Random:
+    """A local ``random.Random`` for an estimator (never the global generator).
+
+    ``None`` means the fixed default seed, so every run gives the same answer
+    (scikit-learn would use its global generator instead).
+
+    >>> check_random_state(3, "f").random() == random.Random(3).random()
+    True
+    >>> check_random_state(1.5, "KMeans.fit")
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: KMeans.fit: random_state must be an int or None, got 1.5
+    """
+    if random_state is None:
+        return random.Random(DEFAULT_SEED)
+    if isinstance(random_state, bool) or not isinstance(random_state, int):
+        raise PureposeError(f"{func}: random_state must be an int or None, got {random_state!r}")
+    return random.Random(random_state)
 
 
 def _final_mode(target: Path) -> int:

@@ -63,23 +63,14 @@ from itertools import accumulate, compress, repeat
 from operator import eq, itemgetter, mul, sub
 from typing import Any
 
+from ._util import check_random_state
 from .errors import ConvergenceWarning, NotFittedError, PureposeError
 from .linalg import Matrix, check_matrix
 
 __all__ = ["KMeans", "kmeans_plusplus"]
 
 Point = tuple[float, ...]
-_DEFAULT_SEED = 0  # random_state=None still gives the same answer on every run
 _INITS = ("k-means++", "random")
-
-
-def _rng(random_state: int | None, func: str) -> random.Random:
-    """A local generator: ``None`` means the fixed default seed (deterministic)."""
-    if random_state is None:
-        return random.Random(_DEFAULT_SEED)
-    if isinstance(random_state, bool) or not isinstance(random_state, int):
-        raise PureposeError(f"{func}: random_state must be an int or None, got {random_state!r}")
-    return random.Random(random_state)
 
 
 def _as_points(X: Sequence[Sequence[float]]) -> list[Point]:
@@ -271,7 +262,7 @@ def kmeans_plusplus(
     if n_local_trials is not None:
         _check_positive_int(n_local_trials, "n_local_trials", func)
     centers, indices = _kmeans_plusplus(
-        _as_points(X), n_clusters, _rng(random_state, func), n_local_trials
+        _as_points(X), n_clusters, check_random_state(random_state, func), n_local_trials
     )
     return [list(c) for c in centers], indices
 
@@ -390,7 +381,7 @@ class KMeans:
         self._check_iteration_params(func)
         given = self._given_centers(n_features, func)
         n_runs = self._n_runs(given is not None, func)
-        rng = _rng(self.random_state, func)
+        rng = check_random_state(self.random_state, func)
 
         points = _as_points(X)
         columns = list(zip(*points))

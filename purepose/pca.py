@@ -60,6 +60,7 @@ from collections.abc import Iterator, Sequence
 from itertools import repeat
 from operator import mul, sub
 
+from ._util import check_random_state
 from .errors import ConvergenceWarning, NotFittedError, PureposeError
 from .linalg import (
     Comoments,
@@ -78,21 +79,11 @@ from .linalg import (
 __all__ = ["PCA", "eigsh_power", "eigsh_subspace"]
 
 _EPS = sys.float_info.epsilon
-_DEFAULT_SEED = 0  # random_state=None still gives the same answer on every run
 _METHODS = ("subspace", "power")
 
 
 # ---------------------------------------------------------------------------
 # Small vector helpers (private; candidates for linalg)
-
-
-def _rng(random_state: int | None, func: str) -> random.Random:
-    """A local generator: ``None`` means the fixed default seed (deterministic)."""
-    if random_state is None:
-        return random.Random(_DEFAULT_SEED)
-    if isinstance(random_state, bool) or not isinstance(random_state, int):
-        raise PureposeError(f"{func}: random_state must be an int or None, got {random_state!r}")
-    return random.Random(random_state)
 
 
 def _gaussian_vector(rng: random.Random, d: int) -> Vector:
@@ -243,7 +234,7 @@ def eigsh_power(
     d = _check_symmetric(S, func)
     k = _check_n_components(n_components, d, func, "n_features")
     _check_iteration_params(max_iter, tol, func)
-    rng = _rng(random_state, func)
+    rng = check_random_state(random_state, func)
     S = [[float(x) for x in row] for row in S]
     floor = _residual_floor(S)
 
@@ -400,7 +391,7 @@ def eigsh_subspace(
     d = _check_symmetric(S, func)
     k = _check_n_components(n_components, d, func, "n_features")
     _check_iteration_params(max_iter, tol, func)
-    rng = _rng(random_state, func)
+    rng = check_random_state(random_state, func)
     S = [[float(x) for x in row] for row in S]
     floor = _residual_floor(S)
     p = _block_size(k, d)
