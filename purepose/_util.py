@@ -141,6 +141,8 @@ class Progress:
         self.count = 0
         self._last = -float("inf")
         self._closed = False
+        isatty = getattr(self.stream, "isatty", None)
+        self._redraw = bool(isatty and isatty())
 
     def _line(self) -> str:
         if self.total:
@@ -151,7 +153,7 @@ class Progress:
     def update(self, n: int = 1) -> None:
         """Advance by ``n`` and redraw if enough time has passed."""
         self.count += n
-        if self.quiet:
+        if self.quiet or not self._redraw:
             return
         now = time.monotonic()
         if now - self._last >= self.min_interval or self.count == self.total:
@@ -165,7 +167,7 @@ class Progress:
             return
         self._closed = True
         if not self.quiet:
-            self.stream.write("\r" + self._line() + "\n")
+            self.stream.write(("\r" if self._redraw else "") + self._line() + "\n")
             self.stream.flush()
 
     def __enter__(self) -> Progress:
