@@ -64,8 +64,9 @@ class _ByteProgress(Progress):
     >>> buf = io.StringIO()
     >>> p = _ByteProgress(2_000_000, "download", stream=buf, min_interval=0.0)
     >>> p.update(1_000_000)
-    >>> buf.getvalue().rsplit("\\r", 1)[-1]
-    'download: 1.0/2.0 MB (50%)'
+    >>> p.close()
+    >>> buf.getvalue()
+    'download: 1.0/2.0 MB (50%)\\n'
     """
 
     def _line(self) -> str:
