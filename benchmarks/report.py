@@ -108,7 +108,8 @@ def header_lines(env: dict[str, Any]) -> list[str]:
         f"OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: {openblas or 'not set'}",
         f"Floor kernel: {env['floor_kernel']}",
         f"Timing: {env['timer']}, up to {env['repeat']} runs of >= {env['min_run_s']} s "
-        f"(budget {env['budget_s']} s per measurement; textbook loops: 1 run); "
+        f"(budget {env['budget_s']} s per measurement; textbook covariance/PCA/k-means: "
+        "1 run); "
         f"gc {env['gc_during_timing']} during timing",
         f"Command: {env['command']}",
     ]
