@@ -1,6 +1,6 @@
 """Benchmarks of purepose against numpy/scikit-learn, textbook loops and the CPython floor.
 
-Run ``python -m benchmarks`` (full sizes, ~10 minutes on 2 cores) or
+Run ``python -m benchmarks`` (full sizes, about 4 minutes on 2 cores) or
 ``python -m benchmarks --quick`` (tiny sizes, a smoke run of a few seconds).
 Results go to ``benchmarks/out/results.md`` and ``results.json`` (``--out``).
 numpy and scikit-learn are needed here, never in ``purepose/``.
