@@ -162,23 +162,18 @@ def _featurize_open(sess: Session, config: FeatureConfig, chunk_rows: int) -> Se
         raise PureposeError(
             f"{sess.path}: {n_samples} samples is fewer than one window ({config.window} samples)"
         )
-    window, hop, offset = config.window, config.hop, config.label_offset()
+    window, hop = config.window, config.hop
+    n_windows = (n_samples - window) // hop + 1
     rows: Matrix = []
-    times: Vector = []
-    labels: Matrix = []
-    carry_emg: Matrix = []
-    carry_ja: Matrix = []
-    carry_t: Vector = []
-    next_start = 0  # global index of the next window's first sample
-    for chunk in sess.iter_chunks(chunk_rows):
-        emg = carry_emg + chunk.emg
-        ja = carry_ja + chunk.joint_angles
-        tt = carry_t + chunk.time
-        base = chunk.start - len(carry_emg)  # global index of emg[0]
-        local = next_start - base
-        n_windows = (len(emg) - local - window) // hop + 1 if len(emg) - local >= window else 0
-        if n_windows > 0:
-            stop = local + (n_windows - 1) * hop + window
+    carry: Matrix = []  # EMG rows that the next windows still need
+    next_start = 0  # session index of the next window's first sample
+    for chunk_start in range(0, n_samples, chunk_rows):
+        chunk_stop = min(chunk_start + chunk_rows, n_samples)
+        emg = carry + sess.read_field("emg", chunk_start, chunk_stop)
+        local = next_start - (chunk_stop - len(emg))  # index of next_start inside emg
+        n_new = (len(emg) - local - window) // hop + 1 if len(emg) - local >= window else 0
+        if n_new > 0:
+            stop = local + (n_new - 1) * hop + window
             rows += extract_features(
                 emg[local:stop],
                 window=window,
@@ -186,14 +181,15 @@ def _featurize_open(sess: Session, config: FeatureConfig, chunk_rows: int) -> Se
                 features=config.features,
                 threshold=config.threshold,
             )
-            label_rows = range(local + offset, local + offset + n_windows * hop, hop)
-            labels += [ja[i] for i in label_rows]
-            times += [tt[i] for i in label_rows]
-            next_start += n_windows * hop
-        keep = next_start - base
-        carry_emg, carry_ja, carry_t = emg[keep:], ja[keep:], tt[keep:]
+            next_start += n_new * hop
+        carry = emg[next_start - (chunk_stop - len(emg)) :]
     if config.n_lags:
         rows = lag_stack(rows, config.n_lags, step=config.lag_step)
+    # Labels are a regular stride of rows: read just those (one hyperslab each).
+    first = config.label_offset()
+    last = first + (n_windows - 1) * hop
+    labels = sess.read_field("joint_angles", first, last + 1, hop)
+    times = sess.read_field("time")[first : last + 1 : hop]  # whole column: order is checked
     return SessionFeatures(sess.name, times, rows, labels, valid_mask(labels))
 
 
