@@ -286,8 +286,32 @@ def test_bad_data_on_load(bad_session, kind):
             s.read()
         with pytest.raises(PureposeError, match=expected):
             list(s.iter_chunks(7))
+        with pytest.raises(PureposeError, match=expected):
+            s.read_field(field)
     with pytest.raises(PureposeError, match=expected):
         describe(path)
+
+
+@pytest.mark.parametrize("field", ["time", "joint_angles", "emg"])
+@pytest.mark.parametrize(("start", "stop", "step"), [(0, None, 1), (199, 8000, 40), (5, 6, 3)])
+def test_read_field_strided_matches_numpy(synth_session, field, start, stop, step):
+    np = pytest.importorskip("numpy")
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(synth_session, "r") as f:
+        expected = f["emg2pose"]["timeseries"][field][start:stop:step].astype(np.float64)
+    with Session(synth_session) as s:
+        got = s.read_field(field, start, stop, step)
+    assert np.array_equal(np.array(got), expected)
+
+
+def test_read_field_bad_arguments(synth_session):
+    with Session(synth_session) as s:
+        with pytest.raises(PureposeError, match="unknown field 'pose'"):
+            s.read_field("pose")
+        with pytest.raises(PureposeError, match="out of range"):
+            s.read_field("emg", 0, len(s) + 1)
+        with pytest.raises(PureposeError, match="out of range"):
+            s.read_field("emg", 0, 10, 0)
 
 
 def test_decreasing_time_across_chunk_boundary(tmp_path):
