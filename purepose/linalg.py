@@ -136,6 +136,18 @@ def check_matrix(
     ...
     purepose.errors.PureposeError: matmul: X is ragged: row 1 has 1 columns, row 0 has 2
     """
+    shape = _check_rows(X, name, func)
+    _check_finite(X, name, func)
+    return shape
+
+
+def _check_rows(X: Sequence[Sequence[float]], name: str, func: str) -> tuple[int, int]:
+    """:func:`check_matrix` without the finiteness pass: non-empty, rows, rectangular.
+
+    For kernels that find non-finite values as a by-product of their own
+    arithmetic (see ``Comoments.update``) and call :func:`_check_finite` only
+    to word the error.
+    """
     if not isinstance(X, Sequence) or isinstance(X, (str, bytes)):
         raise PureposeError(f"{func}: {name} must be a list of rows, got {type(X).__name__}")
     if len(X) == 0:
@@ -156,6 +168,11 @@ def check_matrix(
         raise PureposeError(
             f"{func}: {name} is ragged: row {i} has {len(row)} columns, row 0 has {n_cols}"
         )
+    return len(X), n_cols
+
+
+def _check_finite(X: Sequence[Sequence[float]], name: str, func: str) -> None:
+    """Raise naming the first row of the rectangular ``X`` that holds NaN or inf."""
     try:
         finite = all(map(math.isfinite, chain.from_iterable(X)))
     except TypeError:
@@ -164,7 +181,6 @@ def check_matrix(
         for i, row in enumerate(X):
             if not all(map(math.isfinite, row)):
                 raise PureposeError(f"{func}: {name} contains NaN or inf (row {i})")
-    return len(X), n_cols
 
 
 # ---------------------------------------------------------------------------
@@ -459,22 +475,45 @@ class Comoments:
         self._sq: Matrix = []  # S = full symmetric sum of shifted outer products
 
     def update(self, X: Sequence[Sequence[float]]) -> Comoments:
-        """Add the rows of ``X`` (n_rows x n_features) and return ``self``."""
-        n_rows, n_features = check_matrix(X, "X", "Comoments.update")
-        if self.n_samples == 0:
+        """Add the rows of ``X`` (n_rows x n_features) and return ``self``.
+
+        >>> Comoments().update([[1.0, 2.0], [float("nan"), 3.0]])
+        Traceback (most recent call last):
+        ...
+        purepose.errors.PureposeError: Comoments.update: X contains NaN or inf (row 1)
+        """
+        return self._update(X, "X", "Comoments.update")
+
+    def _update(self, X: Sequence[Sequence[float]], name: str, func: str) -> Comoments:
+        """:meth:`update`, with errors worded for the caller ``func`` (e.g. ``PCA.fit``)."""
+        n_rows, n_features = _check_rows(X, name, func)
+        if self.n_samples and n_features != self.n_features:
+            raise PureposeError(
+                f"{func}: {name} has {n_features} columns, expected {self.n_features}"
+            )
+        try:
+            shift = self.shift if self.n_samples else [float(v) for v in X[0]]
+            # One list per column, gathered straight from the rows (no zip(*X) tuples).
+            columns = [[row[j] - k for row in X] for j, k in enumerate(shift)]
+        except (TypeError, ValueError):  # ValueError: float("abc")
+            raise PureposeError(f"{func}: {name} must contain only numbers") from None
+        # sum_i (x_ij - K_j)^2 is finite exactly when column j is (barring overflow
+        # of finite data), so the diagonal doubles as the finiteness check and no
+        # separate pass over X is needed; a full scan only words the error.
+        diagonal = [_dot(c, c) for c in columns]
+        if not all(map(math.isfinite, diagonal)):
+            _check_finite(X, name, func)
+        sums = [math.fsum(c) for c in columns]
+        if self.n_samples == 0:  # nothing is stored before the checks above pass
             self.n_features = n_features
-            self.shift = [float(v) for v in X[0]]
+            self.shift = shift
             self._sum = [0.0] * n_features
             self._sq = zeros(n_features, n_features)
-        elif n_features != self.n_features:
-            raise PureposeError(
-                f"Comoments.update: X has {n_features} columns, expected {self.n_features}"
-            )
-        columns = [list(map(_sub, col, repeat(k))) for col, k in zip(zip(*X), self.shift)]
         for i, ci in enumerate(columns):
-            self._sum[i] += math.fsum(ci)
+            self._sum[i] += sums[i]
             row = self._sq[i]
-            for j in range(i, n_features):
+            row[i] += diagonal[i]
+            for j in range(i + 1, n_features):
                 row[j] += _dot(ci, columns[j])
         for i in range(n_features):  # mirror the upper triangle
             for j in range(i):
@@ -624,10 +663,10 @@ def covariance(X: Sequence[Sequence[float]], *, ddof: int = 1) -> Matrix:
     ...
     purepose.errors.PureposeError: covariance: needs more than 1 samples, got 1
     """
-    n_samples, _ = check_matrix(X, "X", "covariance")
-    if n_samples <= ddof:
-        raise PureposeError(f"covariance: needs more than {ddof} samples, got {n_samples}")
-    return Comoments().update(X).covariance(ddof)
+    moments = Comoments()._update(X, "X", "covariance")  # checks X on the way
+    if moments.n_samples <= ddof:
+        raise PureposeError(f"covariance: needs more than {ddof} samples, got {len(X)}")
+    return moments.covariance(ddof)
 
 
 # ---------------------------------------------------------------------------

@@ -209,6 +209,49 @@ def test_comoments_merge_is_associative(seed, na, nb, nc):
     assert np.allclose(M, right.comoment(), rtol=1e-10, atol=1e-10 * np.abs(M).max())
 
 
+@pytest.mark.parametrize(
+    ("X", "row"),
+    [
+        ([[math.nan, 1.0], [2.0, 3.0]], 0),  # in the shift row itself
+        ([[1.0, 2.0], [3.0, math.inf]], 1),
+        ([[1.0, 2.0], [3.0, math.inf], [4.0, -math.inf]], 1),  # inf - inf would be NaN
+        ([[math.inf, 0.0], [math.inf, 0.0]], 0),  # shifted: inf - inf = NaN
+        ([[1.0, 2.0], [3.0, 4.0], [-math.nan, 5.0]], 2),
+    ],
+)
+def test_non_finite_rows_are_named_and_leave_the_accumulator_unchanged(X, row):
+    # The finiteness check is folded into the co-moment arithmetic: make sure
+    # every way a NaN or inf can enter is still caught, before any state changes.
+    with pytest.raises(PureposeError, match=rf"^covariance: X contains NaN or inf \(row {row}\)$"):
+        covariance(X)
+    acc = Comoments().update([[1.0, 1.0], [2.0, 5.0]])
+    before = acc.to_dict()
+    with pytest.raises(PureposeError, match=rf"^Comoments\.update: X contains NaN .*row {row}"):
+        acc.update(X)
+    assert acc.to_dict() == before
+    empty = Comoments()
+    with pytest.raises(PureposeError, match="NaN or inf"):
+        empty.update(X)
+    assert empty.n_samples == 0 and empty.to_dict()["shift"] == []
+
+
+def test_comoments_update_rejects_non_numbers_and_keeps_overflow_of_finite_data():
+    with pytest.raises(PureposeError, match="covariance: X must contain only numbers"):
+        covariance([[1.0, "2"], [3.0, 4.0]])
+    with pytest.raises(PureposeError, match=r"Comoments\.update: X must contain only numbers"):
+        Comoments().update([["a", 1.0], [2.0, 3.0]])
+    with pytest.raises(PureposeError, match=r"Comoments\.update: X must contain only numbers"):
+        Comoments().update([[1.0, None], [2.0, 3.0]])
+    with pytest.raises(PureposeError, match="X has 3 columns, expected 2"):
+        Comoments().update([[1.0, 2.0]]).update([[1.0, 2.0, 3.0]])
+    # Finite entries whose squares overflow are data, not an input error (as before).
+    assert covariance([[0.0], [1e200], [-1e200]])[0][0] == math.inf
+    # Integers and bools are numbers; the result matches the float input exactly.
+    assert covariance([[1, True], [3, False], [4, True]]) == covariance(
+        [[1.0, 1.0], [3.0, 0.0], [4.0, 1.0]]
+    )
+
+
 def test_comoments_from_dict_rejects_bad_state():
     state = Comoments().update([[1.0, 2.0], [3.0, 5.0]]).to_dict()
     with pytest.raises(PureposeError, match="missing key"):
