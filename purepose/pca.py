@@ -66,6 +66,7 @@ from .linalg import (
     Comoments,
     Matrix,
     Vector,
+    _dot,
     check_matrix,
     check_vector,
     dot,
@@ -499,10 +500,10 @@ class PCA:
 
     def fit(self, X: Sequence[Sequence[float]]) -> PCA:
         """Fit on X (n_samples x n_features, n_samples >= 2) and return self."""
-        n_samples, _ = check_matrix(X, "X", "PCA.fit")
+        moments = Comoments()._update(X, "X", "PCA.fit")  # checks shape and finiteness
+        n_samples = moments.n_samples
         if n_samples < 2:
             raise PureposeError(f"PCA.fit: needs at least 2 samples, got {n_samples}")
-        moments = Comoments().update(X)
         return self._fit_eigen(moments.covariance(), moments.mean(), n_samples, "PCA.fit")
 
     def fit_covariance(
@@ -585,18 +586,22 @@ class PCA:
             raise PureposeError(
                 f"{func}: X has {n_features} features, PCA was fitted with {self.n_features_in_}"
             )
-        mean = self.mean_
-        components = self.components_
-        # Center each row before projecting (not X V^T - mean V^T): no cancellation.
-        Z = [[dot(centered, c) for c in components] for centered in _centered_rows(X, mean)]
-        if self.whiten:
-            inverse = [1.0 / s for s in self._whitening_scales()]
-            Z = [list(map(mul, z, inverse)) for z in Z]
-        return Z
+        return self._scores(X)
 
     def fit_transform(self, X: Sequence[Sequence[float]]) -> Matrix:
-        """``fit(X)`` then ``transform(X)``."""
-        return self.fit(X).transform(X)
+        """``fit(X)`` then ``transform(X)``, checking X once (fit already did)."""
+        return self.fit(X)._scores(X)
+
+    def _scores(self, X: Sequence[Sequence[float]]) -> Matrix:
+        """``transform`` of an X already checked to be finite with ``n_features_in_`` columns."""
+        components = self.components_
+        # Center each row before projecting (not X V^T - mean V^T): no cancellation.
+        # Lengths are known to match: call the kernel _dot, not the length-checking dot.
+        rows = _centered_rows(X, self.mean_)
+        if not self.whiten:
+            return [[_dot(centered, c) for c in components] for centered in rows]
+        inverse = [1.0 / s for s in self._whitening_scales()]
+        return [[_dot(centered, c) * r for c, r in zip(components, inverse)] for centered in rows]
 
     def inverse_transform(self, Z: Sequence[Sequence[float]]) -> Matrix:
         """Map scores back: ``X = Z components_ + mean_`` (undoing whitening first).

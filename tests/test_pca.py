@@ -305,6 +305,37 @@ def test_bad_input_raises_one_line_error(make, match):
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("whiten", [False, True])
+def test_fit_transform_is_fit_then_transform_exactly(whiten):
+    # fit_transform skips transform's input check (fit made it); the scores must
+    # be the very same floats, and each score a plain row-by-component dot.
+    rng = np.random.default_rng(11)
+    X = (rng.normal(size=(30, 5)) * [1.0, 2.0, 0.5, 3.0, 1.5] + 1e3).tolist()
+    pca = PCA(n_components=3, whiten=whiten)
+    scores = pca.fit_transform(X)
+    assert scores == PCA(n_components=3, whiten=whiten).fit(X).transform(X)
+    centred = np.asarray(X) - np.asarray(pca.mean_)
+    expected = centred @ np.asarray(pca.components_).T
+    if whiten:
+        expected /= np.sqrt(pca.explained_variance_)
+    np.testing.assert_allclose(scores, expected, rtol=0, atol=1e-12 * np.abs(expected).max())
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("row", [0, 2])
+def test_fit_and_fit_transform_name_the_non_finite_row(bad, row):
+    X = [[1.0, 2.0], [2.0, 1.0], [3.0, 5.0], [4.0, 4.0]]
+    X[row] = [0.5, bad]
+    for make in (PCA().fit, PCA().fit_transform):
+        with pytest.raises(
+            PureposeError, match=rf"^PCA\.fit: X contains NaN or inf \(row {row}\)$"
+        ):
+            make(X)
+    pca = PCA().fit([[1.0, 2.0], [2.0, 1.0], [3.0, 5.0]])
+    with pytest.raises(PureposeError, match=rf"^PCA\.transform: X contains NaN .*row {row}"):
+        pca.transform(X)
+
+
 def test_use_before_fit_and_wrong_shapes():
     with pytest.raises(NotFittedError, match=r"PCA\.transform: this PCA is not fitted"):
         PCA().transform([[1.0, 2.0]])
