@@ -273,6 +273,97 @@ def test_features_accuracy_on_a_long_session_with_a_quiet_stretch():
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
 
 
+def exact_window_sums(x, window, hop):
+    """Exact (rational) sums of the rounded x², |x| and |x[i+1] - x[i]| of every window."""
+    from fractions import Fraction
+    from itertools import pairwise
+
+    squares = [Fraction(v * v) for v in x]
+    magnitudes = [Fraction(abs(v)) for v in x]
+    steps = [Fraction(abs(b - a)) for a, b in pairwise(x)]
+    starts = range(0, len(x) - window + 1, hop)
+    return (
+        [sum(squares[s : s + window]) for s in starts],
+        [sum(magnitudes[s : s + window]) for s in starts],
+        [sum(steps[s : s + window - 1]) for s in starts],
+    )
+
+
+def assert_window_sums_within_roundoff(x, window, hop, dense):
+    """Both plans against exact rational sums: pieces within 3u, head + tail within window * u.
+
+    The pieces plan rounds each piece sum, then the window sum (about 2u);
+    head + tail adds at most ``window`` non-negative terms in running sums.
+    """
+    plan = signal._WindowSums(window_bounds(len(x), window, hop))
+    plan.dense = dense  # either plan works for any windows; they differ in cost and error
+    got = plan(x, ("squares", "magnitudes", "steps"))
+    bound = (window if dense else 3) * 2.0**-53
+    for kind, exact in zip(("squares", "magnitudes", "steps"), exact_window_sums(x, window, hop)):
+        assert len(got[kind]) == len(exact)
+        for g, e in zip(got[kind], exact):
+            assert abs(g - e) <= bound * e, (kind, g, float(e))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    window=st.integers(1, 40),
+    hop=st.integers(1, 45),
+    extra=st.integers(0, 120),
+    dense=st.booleans(),
+    data=st.data(),
+)
+def test_window_sums_are_within_the_documented_roundoff(window, hop, extra, dense, data):
+    # Magnitudes from 1e-6 to 1e6, and windows that are not a multiple of hop:
+    # pieces of unequal length, bridging steps, gaps between windows.
+    n = window + extra
+    x = data.draw(
+        st.lists(
+            st.builds(lambda m, e: m * 10.0**e, st.floats(-1, 1), st.integers(-6, 6)),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    assert_window_sums_within_roundoff(x, window, hop, dense)
+
+
+@pytest.mark.parametrize(("window", "hop"), [(200, 40), (90, 25), (60, 60)])
+def test_window_sums_keep_small_terms_after_a_spike(window, hop):
+    # 1e8 squared is 1e16, where adding 1.0 rounds back to 1e16: a plain
+    # left-to-right sum of a piece would lose every following square (error
+    # about window * u); the pieces plan sums each piece exactly rounded.
+    x = ([1e8] + [1.0, -1.0] * 99 + [0.5]) * 3
+    assert_window_sums_within_roundoff(x, window, hop, dense=False)
+    assert_window_sums_within_roundoff(x, window, hop, dense=True)
+
+
+def test_feature_subsets_give_the_same_columns_as_all_features():
+    # Each feature is computed alone or together with others to the last bit.
+    rng = np.random.default_rng(4)
+    x = (rng.standard_normal((700, 2)) * 50).tolist()
+    for window, hop in ((200, 40), (90, 25), (37, 1)):
+        everything = np.array(extract_features(x, window=window, hop=hop, features=FEATURES))
+        for k, name in enumerate(FEATURES):
+            alone = np.array(extract_features(x, window=window, hop=hop, features=(name,)))
+            np.testing.assert_array_equal(alone, everything[:, 2 * k : 2 * k + 2])
+
+
+@pytest.mark.parametrize("n_rows", [1, 255, 256, 257, 600])
+def test_columns_transpose_across_row_blocks(n_rows):
+    rng = np.random.default_rng(n_rows)
+    X = rng.standard_normal((n_rows, 3))
+    rows = [tuple(r) for r in X.tolist()]  # tuples and lists both work
+    assert signal._columns("f", rows) == X.T.tolist()
+    huge = [[1e308, -1e308, 1e308]] * n_rows  # the sum screen overflows; the values are finite
+    assert signal._columns("f", huge) == [[1e308] * n_rows, [-1e308] * n_rows, [1e308] * n_rows]
+    bad = X.tolist()
+    bad[-1][2] = math.nan  # in the last block of rows
+    with pytest.raises(
+        PureposeError, match=f"f: non-finite value nan at row {n_rows - 1}, channel 2"
+    ):
+        signal._columns("f", bad)
+
+
 @pytest.mark.parametrize("window", [1, 2, 3])
 def test_windows_too_short_for_pairs_or_triples(window):
     x = [[0.0], [2.0], [-1.0], [0.0], [3.0], [3.0]]
