@@ -688,13 +688,7 @@ def gram(A: Sequence[Sequence[float]]) -> Matrix:
     purepose.errors.PureposeError: gram: A is ragged: row 1 has 1 columns, row 0 has 2
     """
     check_matrix(A, "A", "gram")
-    columns = list(zip(*A))
-    n = len(columns)
-    G = zeros(n, n)
-    for i, ci in enumerate(columns):
-        for j in range(i, n):
-            G[i][j] = G[j][i] = _dot(ci, columns[j])
-    return G
+    return _gram_of_columns(list(zip(*A)))
 
 
 def crossprod(A: Sequence[Sequence[float]], B: Sequence[Sequence[float]]) -> Matrix:
@@ -714,9 +708,31 @@ def crossprod(A: Sequence[Sequence[float]], B: Sequence[Sequence[float]]) -> Mat
     m2, _ = check_matrix(B, "B", "crossprod")
     if m != m2:
         raise PureposeError(f"crossprod: A has {m} rows but B has {m2}")
-    b_columns = list(zip(*B))
-    dot_ = _dot
-    return [[dot_(a, b) for b in b_columns] for a in zip(*A)]
+    return _crossprod_of_columns(list(zip(*A)), list(zip(*B)))
+
+
+# The two kernels behind gram and crossprod, for callers that already hold
+# the columns (least squares builds its centred columns once). Columns that
+# are freshly built lists make the fastest dots: a column gathered from row
+# objects has its floats scattered in memory, which costs up to ~1.8x per
+# multiply-add on 3.11.
+
+
+def _gram_of_columns(columns: Sequence[Sequence[float]]) -> Matrix:
+    """``G_ij = c_i . c_j`` for equal-length columns c (unchecked); upper triangle, mirrored."""
+    n = len(columns)
+    G = zeros(n, n)
+    for i, ci in enumerate(columns):
+        for j in range(i, n):
+            G[i][j] = G[j][i] = _dot(ci, columns[j])
+    return G
+
+
+def _crossprod_of_columns(
+    a_columns: Sequence[Sequence[float]], b_columns: Sequence[Sequence[float]]
+) -> Matrix:
+    """``C_ij = a_i . b_j`` for equal-length columns (unchecked): ``A^T B`` from columns."""
+    return [[_dot(a, b) for b in b_columns] for a in a_columns]
 
 
 # ---------------------------------------------------------------------------

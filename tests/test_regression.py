@@ -152,6 +152,37 @@ def test_score_matches_sklearn_r2_including_constant_targets():
 # Solver choice on ill-conditioned designs
 
 
+@FEW
+@given(seeds, st.booleans(), st.booleans(), st.sampled_from([0.0, 0.5]))
+def test_fit_is_the_textbook_formula_to_the_last_bit(seed, fit_intercept, vector_y, alpha):
+    # fit builds column-major centred data for speed; it must produce the very
+    # floats of the row-major textbook route: centre, X^T X, X^T Y, Cholesky.
+    from purepose import linalg
+
+    X, Y = design(seed, n=30, d=4, t=2)
+    X, Y = X.tolist(), (Y[:, 0] if vector_y else Y).tolist()
+    Ym = [[y] for y in Y] if vector_y else Y
+    if fit_intercept:
+        x_mean, y_mean = linalg.column_means(X), linalg.column_means(Ym)
+        Xc, Yc = linalg.center_columns(X, x_mean), linalg.center_columns(Ym, y_mean)
+    else:
+        Xc, Yc = X, Ym
+    A = linalg.gram(Xc)
+    A = [[a + alpha if i == j else a for j, a in enumerate(row)] for i, row in enumerate(A)]
+    coef = linalg.transpose(linalg.cho_solve(linalg.cholesky(A), linalg.crossprod(Xc, Yc)))
+    intercept = (
+        [ym - linalg.dot(w, x_mean) for w, ym in zip(coef, y_mean)]
+        if fit_intercept
+        else [0.0] * len(coef)
+    )
+    model = Ridge(alpha=alpha, fit_intercept=fit_intercept, solver="cholesky").fit(X, Y)
+    assert model.coef_ == (coef[0] if vector_y else coef)
+    assert model.intercept_ == (intercept[0] if vector_y else intercept)
+    # QR takes the rows of the same centred data back
+    qr = Ridge(alpha=alpha, fit_intercept=fit_intercept, solver="qr").fit(X, Y)
+    assert_rel(qr.coef_, model.coef_, 1e-9)
+
+
 def near_collinear(seed, gap):
     rng = np.random.default_rng(seed)
     Z = rng.normal(size=(200, 5))
