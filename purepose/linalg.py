@@ -752,11 +752,11 @@ def _check_square(A: Sequence[Sequence[float]], name: str, func: str) -> int:
 
 def _check_symmetric(A: Sequence[Sequence[float]], func: str, rtol: float = 1e-10) -> None:
     """Raise unless ``|A_ij - A_ji| <= rtol * max(|A_ij|, |A_ji|, sqrt(|A_ii A_jj|))``."""
-    for i, (row, col) in enumerate(zip(A, zip(*A))):
-        if all(map(operator.eq, row, col)):  # the usual case: exactly symmetric
+    for i, row in enumerate(A):
+        above = [A_j[i] for A_j in A[:i]]  # A_ji for j < i: column i above the diagonal
+        if row[:i] == above:  # the usual case: exactly symmetric (one C-level compare)
             continue
-        for j in range(i):
-            a, b = row[j], col[j]
+        for j, (a, b) in enumerate(zip(row, above)):
             size = max(abs(a), abs(b), math.sqrt(abs(row[i] * A[j][j])))
             if abs(a - b) > rtol * size:
                 raise PureposeError(
@@ -887,8 +887,14 @@ def cholesky(A: Sequence[Sequence[float]]) -> Matrix:
     ...
     purepose.linalg.NotPositiveDefiniteError: cholesky: A is not positive definite (pivot 1 = -3)
     """
-    n = _check_square(A, "A", "cholesky")
+    _check_square(A, "A", "cholesky")
     _check_symmetric(A, "cholesky")
+    return _cholesky(A)
+
+
+def _cholesky(A: Sequence[Sequence[float]]) -> Matrix:
+    """:func:`cholesky` of an A already checked to be square, finite and symmetric."""
+    n = len(A)
     # Keep each row's strictly lower part (L_i0 .. L_i,i-1) apart from its diagonal,
     # so that when L_ij is computed, L_i so far and row j have the same length j.
     strict: Matrix = []
@@ -928,6 +934,13 @@ def cho_solve(
     n = _check_square(L, "L", "cho_solve")
     matrix_rhs = _check_rhs(B, n, "cho_solve")
     _check_nonzero_diagonal(L, "cho_solve", "L")
+    return _cho_solve(L, B, matrix_rhs)
+
+
+def _cho_solve(
+    L: Sequence[Sequence[float]], B: Sequence[float] | Sequence[Sequence[float]], matrix_rhs: bool
+) -> Vector | Matrix:
+    """:func:`cho_solve` for checked inputs: L square with a nonzero diagonal, B with n rows."""
     Lt = transpose(L)
 
     def solve(_: object, b: Vector) -> Vector:
@@ -954,8 +967,10 @@ def solve_spd(
     purepose.linalg.NotPositiveDefiniteError: cholesky: A is not positive definite (pivot 0 = 0)
     """
     n = _check_square(A, "A", "solve_spd")
-    _check_rhs(B, n, "solve_spd")
-    return cho_solve(cholesky(A), B)
+    matrix_rhs = _check_rhs(B, n, "solve_spd")
+    _check_symmetric(A, "cholesky")
+    # A and B are checked once, here; L has a positive diagonal by construction.
+    return _cho_solve(_cholesky(A), B, matrix_rhs)
 
 
 def inv_spd(A: Sequence[Sequence[float]]) -> Matrix:
@@ -973,7 +988,8 @@ def inv_spd(A: Sequence[Sequence[float]]) -> Matrix:
     purepose.errors.PureposeError: cholesky: A is not symmetric (A[1][0] = 3.0, A[0][1] = 2.0)
     """
     n = _check_square(A, "A", "inv_spd")
-    X = cho_solve(cholesky(A), identity(n))
+    _check_symmetric(A, "cholesky")
+    X = _cho_solve(_cholesky(A), identity(n), True)
     return [[(a + b) / 2.0 for a, b in zip(row, col)] for row, col in zip(X, zip(*X))]
 
 

@@ -330,6 +330,24 @@ def test_triangular_solve_errors():
         solve_upper([[1e-300, 0.0], [0.0, 1.0]], [1e300, 1.0])
 
 
+def test_spd_solver_errors_name_the_function_and_the_problem():
+    # solve_spd and inv_spd check A once and factor without re-checking
+    with pytest.raises(PureposeError, match=r"^solve_spd: A must be square, got 1x2$"):
+        solve_spd([[1.0, 2.0]], [1.0])
+    with pytest.raises(PureposeError, match=r"^solve_spd: A contains NaN or inf \(row 1\)$"):
+        solve_spd([[1.0, 0.0], [0.0, math.inf]], [1.0, 1.0])
+    with pytest.raises(PureposeError, match=r"^solve_spd: right-hand side has 1 rows, expected 2"):
+        solve_spd([[1.0, 0.0], [0.0, 1.0]], [1.0])
+    with pytest.raises(PureposeError, match=r"^cholesky: A is not symmetric \(A\[1\]\[0\] = 3.0"):
+        solve_spd([[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0])
+    with pytest.raises(NotPositiveDefiniteError, match=r"pivot 1 = -3"):
+        inv_spd([[1.0, 2.0], [2.0, 1.0]])
+    with pytest.raises(PureposeError, match=r"^inv_spd: A contains NaN or inf \(row 0\)$"):
+        inv_spd([[math.nan]])
+    with pytest.raises(PureposeError, match=r"^cho_solve: solution overflowed"):
+        solve_spd([[1e-300, 0.0], [0.0, 1.0]], [1e300, 1.0])
+
+
 @FEW
 @given(seeds, st.integers(1, 8), st.integers(1, 3))
 def test_spd_solvers_match_numpy(seed, n, k):
