@@ -454,7 +454,10 @@ class Comoments:
     ``M = M_a + M_b + (d d^T) n_a n_b / n`` with ``d = mean_b - mean_a``.
 
     One update costs O(n_rows n_features^2 / 2) multiply-adds (the upper
-    triangle of S, one ``dot`` of two shifted columns per entry).
+    triangle of S, one ``dot`` of two shifted columns per entry), after one
+    O(n_rows n_features) pass that gathers the shifted columns from the rows.
+    X is checked for NaN and inf without a pass of its own: the diagonal of
+    S is finite exactly when every shifted entry is.
 
     >>> acc = Comoments().update([[1.0, 2.0], [3.0, 6.0]]).update([[5.0, 10.0]])
     >>> acc.n_samples, acc.mean()
@@ -495,13 +498,14 @@ class Comoments:
             shift = self.shift if self.n_samples else [float(v) for v in X[0]]
             # One list per column, gathered straight from the rows (no zip(*X) tuples).
             columns = [[row[j] - k for row in X] for j, k in enumerate(shift)]
-        except (TypeError, ValueError):  # ValueError: float("abc")
+            # sum_i (x_ij - K_j)^2 is finite exactly when column j is (barring overflow
+            # of finite data), so the diagonal doubles as the finiteness check and no
+            # separate pass over X is needed; a full scan only words the error.
+            diagonal = [_dot(c, c) for c in columns]
+            finite = all(map(math.isfinite, diagonal))
+        except (TypeError, ValueError):  # e.g. None, float("abc"), a complex number
             raise PureposeError(f"{func}: {name} must contain only numbers") from None
-        # sum_i (x_ij - K_j)^2 is finite exactly when column j is (barring overflow
-        # of finite data), so the diagonal doubles as the finiteness check and no
-        # separate pass over X is needed; a full scan only words the error.
-        diagonal = [_dot(c, c) for c in columns]
-        if not all(map(math.isfinite, diagonal)):
+        if not finite:
             _check_finite(X, name, func)
         sums = [math.fsum(c) for c in columns]
         if self.n_samples == 0:  # nothing is stored before the checks above pass

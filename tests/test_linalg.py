@@ -242,6 +242,8 @@ def test_comoments_update_rejects_non_numbers_and_keeps_overflow_of_finite_data(
         Comoments().update([["a", 1.0], [2.0, 3.0]])
     with pytest.raises(PureposeError, match=r"Comoments\.update: X must contain only numbers"):
         Comoments().update([[1.0, None], [2.0, 3.0]])
+    with pytest.raises(PureposeError, match=r"Comoments\.update: X must contain only numbers"):
+        Comoments().update([[1.0, 2.0], [2.0, 3j]])
     with pytest.raises(PureposeError, match="X has 3 columns, expected 2"):
         Comoments().update([[1.0, 2.0]]).update([[1.0, 2.0, 3.0]])
     # Finite entries whose squares overflow are data, not an input error (as before).
