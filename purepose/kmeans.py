@@ -35,15 +35,26 @@ largest cluster's mean (scikit-learn 1.x copies that cluster's not yet
 averaged sum when the largest cluster has a higher index).
 
 Distances use ``math.dist`` (one C call per sample-center pair, computed
-without the cancellation of ``||x||^2 - 2 x.c + ||c||^2``); centers are exactly
-rounded ``math.fsum`` means of ``itertools.compress``-selected columns.
+without the cancellation of ``||x||^2 - 2 x.c + ||c||^2``). Centers are
+exactly rounded means: each cluster's sum of every feature is kept exactly
+(as a few floats, :func:`_exact_sum`) and updated by the samples that changed
+cluster only, a few percent per iteration, so a center is, to the last bit,
+the ``math.fsum`` mean of its cluster. Once the clusters settle (at most 2%
+of the samples move), E-steps skip the samples whose nearest center provably
+stayed the same (Hamerly's bound, :class:`_Assigner`); a rounding slack keeps
+labels and distances exactly those of comparing every sample with every
+center.
 
-Cost: O(n k d) per Lloyd iteration (about 0.2 s for n=140,000, d=3, k=5 on
-CPython 3.11); k-means++ costs O(n k d log k).
+Cost per Lloyd iteration, n=140,000, d=3, k=5 on CPython 3.11: the E-step is
+O(n k d), about 0.1 s; with bounds O(n d) plus O(k d) per unsure sample,
+about 0.05 s; the M-step O(n) to find the moved samples plus O(d) per moved
+sample, under 0.01 s; J for ``inertia_history_`` O(n). k-means++ costs
+O(n k d log k).
 
 References: S. P. Lloyd, "Least squares quantization in PCM", IEEE Trans.
 Information Theory 28 (1982) 129-137; D. Arthur and S. Vassilvitskii,
-"k-means++: the advantages of careful seeding", SODA 2007, 1027-1035.
+"k-means++: the advantages of careful seeding", SODA 2007, 1027-1035;
+G. Hamerly, "Making k-means even faster", SIAM Data Mining 2010, 130-140.
 
 >>> X = [[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]]
 >>> km = KMeans(n_clusters=2, random_state=0).fit(X)
@@ -58,9 +69,9 @@ import math
 import random
 import warnings
 from bisect import bisect_right
-from collections.abc import Sequence
-from itertools import accumulate, compress, repeat
-from operator import eq, itemgetter, mul, sub
+from collections.abc import Iterable, Sequence
+from itertools import accumulate, chain, compress, repeat
+from operator import eq, ge, itemgetter, mul, ne, neg, sub
 from typing import Any
 
 from ._util import check_random_state
@@ -71,6 +82,8 @@ __all__ = ["KMeans", "kmeans_plusplus"]
 
 Point = tuple[float, ...]
 _INITS = ("k-means++", "random")
+_BLOCK = 1024  # points per E-step block (see _assign)
+_SETTLED = 0.02  # E-steps keep bounds once at most this fraction of samples moves (_Assigner)
 
 
 def _as_points(X: Sequence[Sequence[float]]) -> list[Point]:
@@ -79,7 +92,7 @@ def _as_points(X: Sequence[Sequence[float]]) -> list[Point]:
 
 
 # ---------------------------------------------------------------------------
-# The two Lloyd steps
+# E-step: nearest centers
 
 
 def _assign(points: list[Point], centers: Sequence[Point]) -> tuple[list[int], list[float]]:
@@ -87,22 +100,233 @@ def _assign(points: list[Point], centers: Sequence[Point]) -> tuple[list[int], l
 
     One ``math.dist`` pass per center gives the k distance columns; ``min``
     over a point's k distances, then ``tuple.index`` returns the first (lowest)
-    index on ties. O(n k d).
+    index on ties. O(n k d). Blocks of points keep the k distance columns in
+    the CPU cache (their floats are freed and reused block after block):
+    30% faster than whole columns for n = 140,000.
     """
+    if len(centers) == 1:
+        return [0] * len(points), list(map(math.dist, points, repeat(centers[0])))
+    labels: list[int] = []
+    nearest: list[float] = []
+    for start in range(0, len(points), _BLOCK):
+        block = points[start : start + _BLOCK]
+        distances = [list(map(math.dist, block, repeat(c))) for c in centers]
+        block_nearest = list(map(min, *distances))
+        labels += map(tuple.index, zip(*distances), block_nearest)
+        nearest += block_nearest
+    return labels, nearest
+
+
+def _nearest_two(
+    points: Sequence[Point], centers: Sequence[Point]
+) -> tuple[list[int], list[float], list[float]]:
+    """:func:`_assign` for k >= 2 centers, plus each point's distance to its second-nearest."""
     distances = [list(map(math.dist, points, repeat(c))) for c in centers]
-    if len(distances) == 1:
-        return [0] * len(points), distances[0]
     nearest = list(map(min, *distances))
     labels = list(map(tuple.index, zip(*distances), nearest))
-    return labels, nearest
+    second = list(map(itemgetter(1), map(sorted, zip(*distances))))
+    return labels, nearest, second
+
+
+class _Assigner:
+    """E-steps of one Lloyd run; once the clusters settle, they skip the points that cannot move.
+
+    Hamerly's bound: keep, for every point, ``lower`` <= its distance to every
+    center other than its own. When center j moves by ``shift_j``, no other
+    center comes nearer than ``lower - max(shift_j, j != own)`` (triangle
+    inequality). A point whose distance to its own, moved center is below
+    that bound keeps its label; only the others are compared with all k
+    centers (and get a fresh bound). Labels and distances are exactly those
+    of :func:`_assign`: a ``slack`` of 16 units of roundoff times ``reach`` (a
+    bound on every distance and shift: twice the largest coordinate of the
+    points and centers, times sqrt(d), times 2) is taken off every bound. It
+    covers the rounding of the computed distances, shifts and bounds, so a
+    near-tie is never decided by a bound.
+
+    Bounds cost n distances and a few passes over n per E-step, and pay once
+    few points change cluster: ``start_bounds`` is called when at most 2%
+    (``_SETTLED``) did in the last M-step; the bound then leaves about ten
+    times as many points unsure as changed cluster. Until then every E-step
+    is :func:`_assign`. Reference: G. Hamerly, "Making k-means even faster",
+    SIAM Data Mining 2010, 130-140.
+    """
+
+    def __init__(self, points: list[Point], centers: Sequence[Point]) -> None:
+        self.points = points
+        self.centers: Sequence[Point] = centers  # of the previous E-step
+        self.labels: list[int] = []  # of the previous E-step
+        self.bounded = False
+        self.largest = 0.0  # the largest |coordinate| of the points
+        self.reach = 0.0  # never shrinks: bounds set earlier keep their slack
+        self.lower: list[float] = []  # empty: no bounds yet
+        self.n_compared = 0  # points compared with all k centers in the last E-step
+
+    def start_bounds(self) -> None:
+        """Keep bounds from the next E-step on (pointless with a single center)."""
+        if not self.bounded and len(self.centers) > 1:
+            self.bounded = True
+            self.largest = max(map(abs, chain.from_iterable(self.points)))
+
+    def __call__(self, centers: Sequence[Point]) -> tuple[list[int], list[float]]:
+        """``(labels, nearest)`` of every point, as :func:`_assign` returns them."""
+        if self.bounded:
+            largest = max(self.largest, max(map(abs, chain.from_iterable(centers))))
+            self.reach = max(self.reach, 4.0 * math.sqrt(len(centers[0])) * largest)
+        slack = 16.0 * 2.0**-53 * self.reach
+        if not (self.bounded and math.isfinite(slack)):  # huge coordinates: no bounds
+            labels, nearest = _assign(self.points, centers)
+            self.n_compared = len(labels)
+            self.lower = []
+        elif not self.lower:
+            labels, nearest = self._compare_all(centers, slack)
+        else:
+            labels, nearest = self._skip_bounded(centers, slack)
+        self.centers, self.labels = centers, labels
+        return labels, nearest
+
+    def _compare_all(
+        self, centers: Sequence[Point], slack: float
+    ) -> tuple[list[int], list[float]]:
+        """:func:`_assign` that also sets every point's bound."""
+        labels: list[int] = []
+        nearest: list[float] = []
+        for start in range(0, len(self.points), _BLOCK):
+            block_labels, block_nearest, second = _nearest_two(
+                self.points[start : start + _BLOCK], centers
+            )
+            labels += block_labels
+            nearest += block_nearest
+            self.lower += map(sub, second, repeat(slack))
+        self.n_compared = len(labels)
+        return labels, nearest
+
+    def _skip_bounded(
+        self, centers: Sequence[Point], slack: float
+    ) -> tuple[list[int], list[float]]:
+        points = self.points
+        shifts = list(map(math.dist, self.centers, centers))
+        drop = [max(shifts[:j] + shifts[j + 1 :]) + slack for j in range(len(shifts))]
+        labels: list[int] = []
+        nearest: list[float] = []
+        lower: list[float] = []
+        self.n_compared = 0
+        for start in range(0, len(points), _BLOCK):
+            block = points[start : start + _BLOCK]
+            block_labels = self.labels[start : start + _BLOCK]
+            own = list(map(math.dist, block, map(centers.__getitem__, block_labels)))
+            bound = list(
+                map(sub, self.lower[start : start + _BLOCK], map(drop.__getitem__, block_labels))
+            )
+            # Everything is finite here, so ">=" means "not provably nearest".
+            unsure = list(compress(range(len(block)), map(ge, own, bound)))
+            if unsure:
+                self.n_compared += len(unsure)
+                sure_labels, sure_nearest, second = _nearest_two(
+                    list(map(block.__getitem__, unsure)), centers
+                )
+                for i, label, d, d2 in zip(unsure, sure_labels, sure_nearest, second):
+                    block_labels[i] = label
+                    own[i] = d
+                    bound[i] = d2 - slack
+            labels += block_labels
+            nearest += own
+            lower += bound
+        self.lower = lower
+        return labels, nearest
+
+
+# ---------------------------------------------------------------------------
+# M-step: exact means, moved along
 
 
 def _sum_of_squares(values: Sequence[float]) -> float:
     return math.fsum(map(mul, values, values))
 
 
+def _exact_sum(values: Iterable[float]) -> list[float]:
+    """The exact sum of ``values`` as a few floats: ``[fsum(values), remainder, ...]``.
+
+    ``fsum`` rounds the exact sum once; fsum of the values and minus that
+    result is the rounded remainder, and so on until nothing remains. The
+    floats add up exactly to the sum of the values, and the first one is the
+    correctly rounded sum. Two or three floats unless the values span hundreds
+    of binades (each remainder is at most 2**-53 times the previous one).
+
+    >>> _exact_sum([0.1, 0.2])  # 0.1 + 0.2 rounds up; the remainder says by how much
+    [0.30000000000000004, -2.7755575615628914e-17]
+    >>> _exact_sum([1e16, 1.0]), _exact_sum([1e16, 1.0, -1e16])
+    ([1e+16, 1.0], [1.0])
+    """
+    terms = list(values)
+    parts = [math.fsum(terms)]
+    while parts[-1] != 0.0:
+        terms.append(-parts[-1])
+        remainder = math.fsum(terms)
+        if remainder == 0.0:
+            break
+        parts.append(remainder)
+    return parts
+
+
+class _ClusterSums:
+    """Per-cluster sums of every feature, exact, moved along as samples change cluster.
+
+    The first M-step sums every cluster; later ones only add the samples that
+    joined a cluster and subtract those that left it (a few percent per
+    iteration once the clusters settle). Each sum is kept exactly, as a short
+    list of floats (:func:`_exact_sum`), so a mean is the correctly rounded
+    sum divided by the count: the same center, to the last bit, as an ``fsum``
+    over the whole cluster, however many iterations it took to get there.
+    """
+
+    def __init__(self, columns: Sequence[Sequence[float]], n_clusters: int) -> None:
+        self.columns = columns
+        self.n_clusters = n_clusters
+        self.labels: list[int] | None = None  # the labels the sums belong to
+        self.counts = [0] * n_clusters
+        self.n_moved = len(columns[0])  # samples that changed cluster in the last update
+        self.sums: list[list[list[float]]] = []  # sums[j][f]: exact sum of feature f in cluster j
+
+    def update(self, labels: list[int]) -> None:
+        """Make the sums those of ``labels`` (which the caller must not change afterwards)."""
+        if self.labels is None:
+            self.counts = list(map(labels.count, range(self.n_clusters)))
+            for j in range(self.n_clusters):
+                mask = list(map(eq, labels, repeat(j)))
+                self.sums.append([_exact_sum(compress(col, mask)) for col in self.columns])
+        else:
+            old = self.labels
+            joined: list[list[int]] = [[] for _ in range(self.n_clusters)]
+            left: list[list[int]] = [[] for _ in range(self.n_clusters)]
+            moved = list(compress(range(len(labels)), map(ne, old, labels)))
+            for i in moved:
+                joined[labels[i]].append(i)
+                left[old[i]].append(i)
+            for j, (come, go) in enumerate(zip(joined, left)):
+                if come or go:
+                    self.counts[j] += len(come) - len(go)
+                    self.sums[j] = [
+                        _exact_sum(
+                            chain(
+                                s, map(col.__getitem__, come), map(neg, map(col.__getitem__, go))
+                            )
+                        )
+                        for s, col in zip(self.sums[j], self.columns)
+                    ]
+            self.n_moved = len(moved)
+        self.labels = labels
+
+    def means(self) -> dict[int, Point]:
+        """The mean of every non-empty cluster."""
+        return {
+            j: tuple(s[0] / count for s in self.sums[j])
+            for j, count in enumerate(self.counts)
+            if count
+        }
+
+
 def _update_centers(
-    columns: Sequence[Sequence[float]],
+    sums: _ClusterSums,
     labels: list[int],
     nearest: list[float],
     n_clusters: int,
@@ -115,21 +339,16 @@ def _update_centers(
     points) nothing moves, and a cluster left empty is put on the center of
     the largest cluster, as scikit-learn does.
     """
-    counts = list(map(labels.count, range(n_clusters)))
-    empty = [j for j in range(n_clusters) if counts[j] == 0]
+    sums.update(labels)
+    empty = [j for j in range(n_clusters) if sums.counts[j] == 0]
     if empty and max(nearest) > 0.0:
         labels = labels[:]  # the caller's labels are the E-step's; only the sums move
         farthest = heapq.nlargest(len(empty), range(len(labels)), key=nearest.__getitem__)
         for j, i in zip(empty, farthest):
-            counts[labels[i]] -= 1
-            counts[j] += 1
             labels[i] = j
-    means = {}
-    for j in range(n_clusters):
-        if counts[j]:
-            mask = list(map(eq, labels, repeat(j)))
-            means[j] = tuple(math.fsum(compress(col, mask)) / counts[j] for col in columns)
-    biggest = means[counts.index(max(counts))]
+        sums.update(labels)
+    means = sums.means()
+    biggest = means[sums.counts.index(max(sums.counts))]
     return [means.get(j, biggest) for j in range(n_clusters)]
 
 
@@ -147,6 +366,10 @@ def _mean_variance(columns: Sequence[Sequence[float]]) -> float:
     return total / len(columns)
 
 
+# ---------------------------------------------------------------------------
+# Lloyd
+
+
 def _lloyd(
     points: list[Point],
     columns: Sequence[Sequence[float]],
@@ -161,25 +384,32 @@ def _lloyd(
     with the returned inertia.
     """
     n_clusters = len(centers)
+    assign = _Assigner(points, centers)
+    sums = _ClusterSums(columns, n_clusters)
     history: list[float] = []
     labels_old: list[int] | None = None
     strict = False
     n_iter = 0
     for n_iter in range(1, max_iter + 1):  # noqa: B007 - reported below
-        labels, nearest = _assign(points, centers)
+        labels, nearest = assign(centers)
         history.append(_sum_of_squares(nearest))
-        new_centers = _update_centers(columns, labels, nearest, n_clusters)
+        new_centers = _update_centers(sums, labels, nearest, n_clusters)
         shift = _center_shift(centers, new_centers)
-        centers = new_centers
+        centers, assigned_to = new_centers, centers
         if labels == labels_old:
             strict = True  # same labels -> same centers: a fixed point
             break
         if shift <= tol:
             break
         labels_old = labels
+        if sums.n_moved <= _SETTLED * len(points):
+            assign.start_bounds()  # bounds now save more than they cost
     if not strict:
-        labels, _ = _assign(points, centers)  # a final E-step: labels match the centers
-    inertia = _sum_of_squares(list(map(math.dist, points, [centers[j] for j in labels])))
+        labels, nearest = assign(centers)  # a final E-step: labels match the centers
+        assigned_to = centers
+    if assigned_to != centers:  # a re-seeded cluster moved at a fixed point
+        nearest = list(map(math.dist, points, [centers[j] for j in labels]))
+    inertia = _sum_of_squares(nearest)
     if strict:
         history[-1] = inertia  # same labels, centers recomputed from them: J can only drop
     else:
@@ -223,7 +453,8 @@ def _kmeans_plusplus(
         trials = []  # (potential if chosen, index, new D list) per candidate
         for candidate in candidates:
             to_candidate = map(math.dist, points, repeat(points[candidate]))
-            trial = list(map(min, closest, to_candidate))
+            # min(c, d) as a comprehension: the two-argument builtin is 3x slower on 3.11
+            trial = [d if d < c else c for c, d in zip(closest, to_candidate)]
             trials.append((_sum_of_squares(trial), candidate, trial))
         _, chosen, closest = min(trials, key=itemgetter(0))  # first of equals
         indices.append(chosen)
@@ -384,7 +615,8 @@ class KMeans:
         rng = check_random_state(self.random_state, func)
 
         points = _as_points(X)
-        columns = list(zip(*points))
+        # one itemgetter pass per feature: zip(*points) would make n iterators for the GC
+        columns = [list(map(itemgetter(f), points)) for f in range(n_features)]
         tol = self.tol * _mean_variance(columns) if self.tol > 0 else 0.0
 
         best = None

@@ -110,6 +110,166 @@ def test_two_empty_clusters_relocated_to_two_farthest_points():
 
 
 # ---------------------------------------------------------------------------
+# The fast paths give the textbook answer to the last bit
+
+
+def _points_with_ties(rng, n, d, k, style):
+    """Blobs; style "grid" rounds them to integers (exact ties), "dup" repeats points."""
+    X = _blobs(rng, n, d, k, spread=rng.uniform(0.3, 3.0))
+    if style == "grid":
+        X = np.round(X)
+    elif style == "dup":
+        X = X[rng.integers(0, max(1, n // 3), n)]
+    return _as_points(X.tolist())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 300),
+    d=st.integers(1, 4),
+    k=st.integers(1, 7),
+    style=st.sampled_from(["blobs", "grid", "dup"]),
+)
+def test_bounded_e_steps_equal_full_e_steps(seed, n, d, k, style):
+    # Centers wander (large and tiny moves, some standing still, two of them
+    # coinciding, one far outside the data): every E-step that skips points by
+    # the bound must return exactly the labels and distances of _assign.
+    rng = np.random.default_rng(seed)
+    points = _points_with_ties(rng, n, d, k, style)
+    centers = [points[i] for i in rng.integers(0, n, k)]
+    centers[-1] = (1e3,) * d  # a start far outside the data
+    assign = kmeans_module._Assigner(points, centers)
+    assign.start_bounds()
+    skipped = 0
+    for step in range(8):
+        labels, nearest = assign(centers)
+        assert (labels, nearest) == _assign(points, centers)
+        skipped += n - assign.n_compared
+        scale = [1.0, 0.1, 0.0, 1e-9, 2.0, 0.01, 0.0, 0.3][step]
+        moves = rng.normal(0.0, scale, size=(k, d)) * (rng.random(k) < 0.7)[:, None]
+        centers = [tuple(np.add(c, m).tolist()) for c, m in zip(centers, moves)]
+        if k > 1 and step == 3:
+            centers[1] = centers[0]  # two identical centers: every distance a tie
+    if k > 1 and n > 30 and style == "blobs":
+        assert skipped > 0  # the bound does skip points
+
+
+def test_bounded_e_steps_survive_near_ties_and_tiny_moves():
+    # A point almost exactly as far from two centers (one is the other rotated
+    # about the point, so the distances agree up to rounding), then moves of
+    # 1e-16: a bound without its rounding slack gets such labels wrong within
+    # a few hundred trials; with it, the labels and distances stay exact.
+    rng = np.random.default_rng(13)
+    for _ in range(600):
+        p, c0 = rng.uniform(-1.0, 1.0, size=(2, 3))
+        q, _ = np.linalg.qr(rng.standard_normal((3, 3)))  # a random orthogonal matrix
+        c1 = p + q @ (c0 - p)
+        points = [tuple(p.tolist()), tuple(c0.tolist()), tuple(c1.tolist())]
+        centers = [tuple(c0.tolist()), tuple(c1.tolist())]
+        assign = kmeans_module._Assigner(points, centers)
+        assign.start_bounds()
+        for _ in range(4):
+            assert assign(centers) == _assign(points, centers)
+            centers = [
+                tuple((np.add(c, rng.integers(-1, 2, 3) * 1e-16)).tolist()) for c in centers
+            ]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(2, 200),
+    d=st.integers(1, 4),
+    k=st.integers(1, 6),
+    style=st.sampled_from(["blobs", "grid", "dup"]),
+    tol=st.sampled_from([0.0, 1e-4]),
+)
+def test_fit_with_bounds_from_the_start_equals_fit_without(seed, n, d, k, style, tol):
+    # _SETTLED = 1: bounds from the second E-step on; -1: never.
+    rng = np.random.default_rng(seed)
+    X = [list(p) for p in _points_with_ties(rng, n, d, min(k, n), style)]
+    fits = []
+    for settled in (-1.0, 1.0):
+        with mock.patch.object(kmeans_module, "_SETTLED", settled), warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            km = KMeans(min(k, n), tol=tol, random_state=seed % 101).fit(X)
+        fits.append(
+            (km.labels_, km.cluster_centers_, km.inertia_, km.n_iter_, km.inertia_history_)
+        )
+    assert fits[0] == fits[1]
+
+
+def test_bounds_engage_once_the_clusters_settle():
+    # A run to convergence: the first E-steps compare every point with every
+    # center; once few samples move, most points are skipped. Same result.
+    rng = np.random.default_rng(14)
+    X = _blobs(rng, 3000, 3, 6, spread=2.0, separation=3.0).tolist()
+    compared = []
+    real_call = kmeans_module._Assigner.__call__
+
+    def spy(self, centers):
+        result = real_call(self, centers)
+        compared.append(self.n_compared)
+        return result
+
+    with mock.patch.object(kmeans_module._Assigner, "__call__", spy):
+        km = KMeans(6, tol=0.0, random_state=0).fit(X)
+    assert km.n_iter_ > 5
+    assert compared[0] == len(X)
+    assert min(compared) < len(X) // 4
+    with mock.patch.object(kmeans_module, "_SETTLED", -1.0):
+        plain = KMeans(6, tol=0.0, random_state=0).fit(X)
+    assert (km.labels_, km.cluster_centers_, km.inertia_history_) == (
+        plain.labels_,
+        plain.cluster_centers_,
+        plain.inertia_history_,
+    )
+
+
+def test_exact_sum_is_exact():
+    from fractions import Fraction
+
+    rng = np.random.default_rng(11)
+    for scale in (1.0, 1e30):
+        values = (rng.standard_normal(500) * 10.0 ** rng.integers(-20, 20, 500) * scale).tolist()
+        values += [1e16, 1.0, -1e16, 2.0**-1074]  # cancellation and the smallest subnormal
+        parts = kmeans_module._exact_sum(values)
+        assert sum(map(Fraction, parts)) == sum(map(Fraction, values))
+        assert parts[0] == math.fsum(values)
+        assert all(abs(b) <= abs(a) * 2.0**-52 for a, b in itertools.pairwise(parts))
+    assert kmeans_module._exact_sum([1.0, -1.0]) == [0.0]
+    assert kmeans_module._exact_sum([]) == [0.0]
+
+
+def test_cluster_sums_stay_exact_while_samples_move():
+    # After many moves, every mean is the fsum mean of its cluster from scratch.
+    rng = np.random.default_rng(12)
+    n, d, k = 400, 3, 4
+    X = (rng.standard_normal((n, d)) * 10.0 ** rng.integers(-6, 6, (n, 1))).tolist()
+    columns = list(zip(*X))
+    sums = kmeans_module._ClusterSums(columns, k)
+    labels = rng.integers(0, k, n).tolist()
+    for step in range(12):
+        before = sums.labels
+        sums.update(labels)
+        if before is not None:
+            assert sums.n_moved == sum(a != b for a, b in zip(before, labels))
+        for j in range(k):
+            members = [x for x, label in zip(X, labels) if label == j]
+            assert sums.counts[j] == len(members)
+            if members:
+                want = tuple(math.fsum(col) / len(members) for col in zip(*members))
+                assert sums.means()[j] == want
+        if step == 6:
+            labels = [0] * n  # every other cluster empties
+        else:
+            labels = labels[:]
+            for i in rng.choice(n, 30, replace=False):
+                labels[i] = int(rng.integers(0, k))
+
+
+# ---------------------------------------------------------------------------
 # Seeding and quality
 
 
