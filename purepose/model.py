@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -204,7 +205,10 @@ def _map_ordered(func: Callable[..., Any], items: Sequence[Any], n_jobs: int, pr
             yield func(item)
             progress.update()
         return
-    with ProcessPoolExecutor(max_workers=min(n_jobs, len(items))) as pool:
+    # "spawn": a fresh interpreter per worker; fork() of a process that h5py or a
+    # caller has made multi-threaded can deadlock the child.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(n_jobs, len(items)), mp_context=context) as pool:
         for result in pool.map(func, items):
             yield result
             progress.update()
