@@ -4,4 +4,7 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+# The guard matters: worker processes (``--jobs``) start by "spawn", which
+# imports this module again under another name.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -162,3 +162,17 @@ def test_plot_pose_bad_arguments(model_file, synth_dataset, tmp_path, capsys, ex
     assert main(["plot", "pose", str(model_file), str(session), *extra, "--out", str(out)]) == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_parallel_fit_from_python_dash_m(synth_dataset: Path, model_file: Path, tmp_path: Path):
+    # Workers start by "spawn", which re-imports purepose.__main__: it must not re-run the CLI.
+    out = tmp_path / "m.json"
+    argv = ["fit", str(synth_dataset), "--split", "train", "--val", "val", "--out", str(out)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "purepose", *argv, "-q", "--jobs", "2", *FAST],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text() == model_file.read_text()
