@@ -194,6 +194,23 @@ def _sorted_descending(
 # The textbook method: power iteration with deflation
 
 
+def _check_eigen_problem(
+    S: Sequence[Sequence[float]],
+    n_components: int,
+    max_iter: int,
+    tol: float,
+    random_state: int | None,
+    func: str,
+) -> tuple[Matrix, int, int, random.Random, float]:
+    """Checks shared by both eigensolvers; returns (S as floats, d, k, rng, residual floor)."""
+    d = _check_symmetric(S, func)
+    k = _check_n_components(n_components, d, func, "n_features")
+    _check_iteration_params(max_iter, tol, func)
+    rng = check_random_state(random_state, func)
+    S = [[float(x) for x in row] for row in S]
+    return S, d, k, rng, _residual_floor(S)
+
+
 def eigsh_power(
     S: Sequence[Sequence[float]],
     n_components: int,
@@ -232,12 +249,7 @@ def eigsh_power(
     purepose.errors.PureposeError: eigsh_power: n_components=3 exceeds n_features=2
     """
     func = "eigsh_power"
-    d = _check_symmetric(S, func)
-    k = _check_n_components(n_components, d, func, "n_features")
-    _check_iteration_params(max_iter, tol, func)
-    rng = check_random_state(random_state, func)
-    S = [[float(x) for x in row] for row in S]
-    floor = _residual_floor(S)
+    S, d, k, rng, floor = _check_eigen_problem(S, n_components, max_iter, tol, random_state, func)
 
     values: Vector = []
     vectors: Matrix = []
@@ -389,12 +401,7 @@ def eigsh_subspace(
     purepose.errors.PureposeError: eigsh_subspace: S must be square, got 1x2
     """
     func = "eigsh_subspace"
-    d = _check_symmetric(S, func)
-    k = _check_n_components(n_components, d, func, "n_features")
-    _check_iteration_params(max_iter, tol, func)
-    rng = check_random_state(random_state, func)
-    S = [[float(x) for x in row] for row in S]
-    floor = _residual_floor(S)
+    S, d, k, rng, floor = _check_eigen_problem(S, n_components, max_iter, tol, random_state, func)
     p = _block_size(k, d)
 
     if p == d:  # the block is the whole space: Rayleigh-Ritz is Jacobi on S itself
