@@ -46,10 +46,7 @@ from typing import Any, NamedTuple
 import h5py
 
 from .errors import PureposeError
-
-Vector = list[float]
-Matrix = list[list[float]]
-PathLike = str | os.PathLike[str]
+from .types import Matrix, PathLike, Vector
 
 SAMPLE_RATE = 2000.0
 """Samples per second of every emg2pose session (Hz)."""

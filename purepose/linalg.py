@@ -55,9 +55,7 @@ from itertools import chain, repeat
 from typing import NamedTuple
 
 from .errors import PureposeError
-
-Vector = list[float]
-Matrix = list[list[float]]
+from .types import Matrix, Vector
 
 
 class NotPositiveDefiniteError(PureposeError):

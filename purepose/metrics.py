@@ -50,9 +50,7 @@ from typing import Any
 
 from .errors import PureposeError
 from .io import JOINT_NAMES, N_JOINTS, valid_mask
-
-Vector = list[float]
-Matrix = list[list[float]]
+from .types import Matrix, Vector
 
 FINGERS: dict[str, tuple[int, ...]] = {
     "thumb": (0, 1, 2, 3),

@@ -59,9 +59,8 @@ from .metrics import ErrorAccumulator, Report
 from .pca import eigsh_subspace
 from .regression import NormalEquations
 from .signal import DEFAULT_FEATURES, FEATURES, ema, extract_features, feature_names, lag_stack
+from .types import Matrix, Vector
 
-Vector = list[float]
-Matrix = list[list[float]]
 SessionLike = str | os.PathLike[str] | Session
 
 FORMAT = "purepose.PoseRegressor"

@@ -41,9 +41,7 @@ from xml.sax.saxutils import escape
 from ._util import atomic_write_text
 from .errors import PureposeError
 from .io import JOINT_NAMES, valid_mask
-
-Vector = list[float]
-Matrix = list[list[float]]
+from .types import Matrix, Vector
 
 #: The ten "Tableau" category colours (matplotlib's ``tab10``).
 TABLEAU10: tuple[str, ...] = (

@@ -76,9 +76,7 @@ from .linalg import (
     matmul_transposed,
     transpose,
 )
-
-Vector = list[float]
-Matrix = list[list[float]]
+from .types import Matrix, Vector
 
 ILL_CONDITIONED_PIVOT = 1e-8
 """``"auto"`` switches from Cholesky to QR below this relative pivot ``L_kk^2 / A_kk``."""

@@ -82,9 +82,7 @@ from itertools import accumulate, chain, islice, pairwise, repeat
 from typing import NamedTuple
 
 from .errors import PureposeError
-
-Vector = list[float]
-Matrix = list[list[float]]
+from .types import Matrix, Vector
 
 SAMPLE_RATE = 2000.0  # Hz, the emg2pose rate (also purepose.io.SAMPLE_RATE)
 FEATURES = ("rms", "mav", "wl", "zc", "ssc", "logpow")

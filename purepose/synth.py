@@ -55,7 +55,6 @@ import csv
 import io as _stringio
 import math
 import operator
-import os
 import random
 import time as _time
 from collections.abc import Sequence
@@ -66,8 +65,7 @@ import h5py
 from ._util import Progress, atomic_path, atomic_write_text
 from .errors import PureposeError
 from .io import GROUP, METADATA_COLUMNS, N_CHANNELS, N_JOINTS, SAMPLE_RATE, TIMESERIES
-
-PathLike = str | os.PathLike[str]
+from .types import PathLike
 
 DTYPE = [("time", "<f8"), ("joint_angles", "<f8", (N_JOINTS,)), ("emg", "<f4", (N_CHANNELS,))]
 """The emg2pose compound row type, as h5py accepts it without numpy."""
