@@ -46,6 +46,14 @@ from typing import Any, NamedTuple
 import h5py
 
 from .errors import PureposeError
+from .recording import (
+    MAX_SAMPLE_RATE,
+    Recording,
+    check_finite_rows,
+    check_sample_rate,
+    default_names,
+    first_non_finite,
+)
 from .types import Matrix, PathLike, Vector
 
 SAMPLE_RATE = 2000.0
@@ -154,36 +162,12 @@ def valid_mask(joint_angles: Matrix, atol: float = IK_FAILURE_ATOL) -> list[bool
 # ---- checks on loaded data -------------------------------------------------
 
 
-def _first_non_finite(values: Sequence[float]) -> int | None:
-    """Index of the first NaN/inf in ``values``, or None."""
-    # A sum is finite only if every term is (inf and NaN propagate), so the
-    # fast C-level sum settles the common case; a non-finite sum may also be a
-    # harmless overflow, hence the exact scan.
-    if math.isfinite(sum(values)):
-        return None
-    for i, v in enumerate(values):
-        if not math.isfinite(v):
-            return i
-    return None
-
-
 def _check_column(where: str, field: str, values: Vector, offset: int) -> None:
-    i = _first_non_finite(values)
+    i = first_non_finite(values)
     if i is not None:
         raise PureposeError(
             f"{where}: {field} has non-finite value {values[i]!r} at row {offset + i}"
         )
-
-
-def _check_rows(where: str, field: str, rows: Matrix, offset: int) -> None:
-    if math.isfinite(sum(map(sum, rows))):
-        return
-    for i, row in enumerate(rows):
-        j = _first_non_finite(row)
-        if j is not None:
-            raise PureposeError(
-                f"{where}: {field} has non-finite value {row[j]!r} at row {offset + i} column {j}"
-            )
 
 
 def _check_time_order(
@@ -239,17 +223,26 @@ def _field_shape(where: str, dtype: Any, name: str) -> tuple[int, ...]:
     return tuple(sub.shape)
 
 
-class Session:
-    """One emg2pose session file, read into Python lists on demand.
+class Session(Recording):
+    """One emg2pose session file, read into Python lists on demand: a :class:`Recording`.
 
     ``Session(path)`` opens and checks the file's structure (group, compound
-    dataset, fields, 16 EMG channels, at least one row) and reads its
-    attributes into ``metadata``. The columns ``time``, ``joint_angles`` and
-    ``emg`` are loaded (and checked) on first use and cached; ``read``,
+    dataset, fields, at least one row) and reads its attributes into
+    ``metadata``. The columns ``time``, ``joint_angles`` and ``emg`` are
+    loaded (and checked) on first use and cached; ``read``, ``read_field``,
     ``iter_chunks`` and ``slice`` load row ranges instead. Use it as a
     context manager, or call ``close()``.
 
-    Shapes: ``time`` (T,), ``joint_angles`` (T, 20), ``emg`` (T, 16).
+    Shapes: ``time`` (T,), ``joint_angles`` (T, 20), ``emg`` (T, C); the
+    emg2pose wristband has C = 16 but any width is read. The targets of the
+    Recording interface are the joint angles (radians), and a frame is valid
+    unless it is an inverse-kinematics failure (:func:`valid_mask`).
+
+    The sample rate is the ``sample_rate`` attribute, checked against the
+    timestamps: (T - 1) / (time[-1] - time[0]) must agree with it within 1%,
+    or the file is refused (a wrong attribute would silently stretch every
+    window). Without the attribute the rate is emg2pose's 2 kHz, or the
+    timestamps' rate when that is more than 1% away from 2 kHz.
 
     >>> import tempfile, pathlib
     >>> from purepose.synth import make_session
@@ -266,6 +259,10 @@ class Session:
     ...
     purepose.errors.PureposeError: Session: no-such-file.hdf5: no such file
     """
+
+    format = "emg2pose"
+    target_unit = "rad"
+    label_names = ()
 
     def __init__(self, path: PathLike) -> None:
         self.path = Path(path)
@@ -317,31 +314,60 @@ class Session:
         shapes = {name: _field_shape(where, ds.dtype, name) for name in FIELDS}
         if shapes["time"] != ():
             raise PureposeError(f"{where}: field 'time' has shape {shapes['time']}, expected ()")
-        if shapes["joint_angles"] != (N_JOINTS,):
-            raise PureposeError(
-                f"{where}: field 'joint_angles' has shape {shapes['joint_angles']}, "
-                f"expected ({N_JOINTS},)"
-            )
-        emg_shape = shapes["emg"]
-        if len(emg_shape) != 1 or emg_shape[0] != N_CHANNELS:
-            found = emg_shape[0] if len(emg_shape) == 1 else emg_shape
-            raise PureposeError(f"{where}: emg has {found} channels, expected {N_CHANNELS}")
-        if ds.shape[0] == 0:
+        for field, what in (("joint_angles", "joint angles"), ("emg", "channels")):
+            shape = shapes[field]
+            if len(shape) != 1 or shape[0] < 1:
+                raise PureposeError(
+                    f"{where}: field {field!r} has shape {shape}, expected (n_{what.split()[-1]},)"
+                )
+        n_rows = int(ds.shape[0])
+        if n_rows == 0:
             raise PureposeError(f"{where}: {TIMESERIES} is empty (0 rows)")
+        self.n_channels = shapes["emg"][0]
+        n_joints = shapes["joint_angles"][0]
+        self.target_names = (
+            JOINT_NAMES if n_joints == N_JOINTS else default_names(n_joints, "joint")
+        )
         self.metadata = self._read_metadata(group)
         declared = self.metadata.get("num_channels")
-        if isinstance(declared, int | float) and declared != N_CHANNELS:
+        if declared is not None and declared != self.n_channels:
             raise PureposeError(
                 f"{where}: attribute num_channels={declared!r} disagrees with the emg field "
-                f"({N_CHANNELS} channels)"
-            )
-        rate = self.metadata.get("sample_rate", SAMPLE_RATE)
-        if not isinstance(rate, int | float) or not (math.isfinite(rate) and rate > 0):
-            raise PureposeError(
-                f"{where}: attribute sample_rate={rate!r} must be a positive number"
+                f"({self.n_channels} channels)"
             )
         self._ds = ds
-        self._n_rows = int(ds.shape[0])
+        self._n_rows = n_rows
+        self.sample_rate = self._checked_rate(where)
+
+    def _checked_rate(self, where: str) -> float:
+        """The ``sample_rate`` attribute, checked against the timestamps (class docstring)."""
+        n = self._n_rows
+        measured = None
+        if n >= 2:
+            first, last = self._dataset().fields("time")[[0, n - 1]].tolist()
+            if math.isfinite(first) and math.isfinite(last) and last > first:
+                measured = (n - 1) / (last - first)
+        declared = self.metadata.get("sample_rate")
+        if declared is None:  # the format's 2 kHz, unless the timestamps say otherwise
+            if measured is None or abs(measured - SAMPLE_RATE) <= 0.01 * SAMPLE_RATE:
+                return SAMPLE_RATE
+            return check_sample_rate(measured, where)
+        if (
+            isinstance(declared, bool)
+            or not isinstance(declared, int | float)
+            or not 0 < declared <= MAX_SAMPLE_RATE  # False for NaN too
+        ):
+            raise PureposeError(
+                f"{where}: attribute sample_rate={declared!r} must be a positive number of Hz"
+            )
+        rate = float(declared)
+        if measured is not None and abs(measured - rate) > 0.01 * rate:
+            raise PureposeError(
+                f"{where}: attribute sample_rate={rate:g} Hz disagrees with the timestamps "
+                f"({measured:.5g} Hz from {n} samples over {(n - 1) / measured:.6g} s); "
+                "more than 1% apart"
+            )
+        return rate
 
     @staticmethod
     def _read_metadata(group: h5py.Group) -> dict[str, Any]:
@@ -363,9 +389,6 @@ class Session:
 
     def __enter__(self) -> Session:
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __len__(self) -> int:
         return self._n_rows
@@ -403,20 +426,6 @@ class Session:
     def stage(self) -> str:
         return str(self.metadata.get("stage", ""))
 
-    @property
-    def sample_rate(self) -> float:
-        """Samples per second: the ``sample_rate`` attribute, else 2000.0."""
-        return float(self.metadata.get("sample_rate", SAMPLE_RATE))
-
-    @property
-    def n_channels(self) -> int:
-        return N_CHANNELS
-
-    @property
-    def duration(self) -> float:
-        """Length in seconds: rows / sample_rate."""
-        return self._n_rows / self.sample_rate
-
     # -- data
 
     def _dataset(self) -> h5py.Dataset:
@@ -432,7 +441,7 @@ class Session:
                 _check_column(where, field, values, 0)
                 _check_time_order(where, values, 0)
             else:
-                _check_rows(where, field, values, 0)
+                check_finite_rows(where, field, values, 0)
             self._cache[field] = values
         return self._cache[field]
 
@@ -466,8 +475,8 @@ class Session:
         where = f"Session: {self.path}"
         _check_column(where, "time", time, start)
         _check_time_order(where, time, start)
-        _check_rows(where, "joint_angles", joint_angles, start)
-        _check_rows(where, "emg", emg, start)
+        check_finite_rows(where, "joint_angles", joint_angles, start)
+        check_finite_rows(where, "emg", emg, start)
         return Chunk(time, joint_angles, emg, start)
 
     def read_field(
@@ -493,9 +502,11 @@ class Session:
         """
         n = self._n_rows
         stop = n if stop is None else stop
+        field = "joint_angles" if field == "targets" else field
         if field not in FIELDS:
             raise PureposeError(
-                f"Session.read_field: unknown field {field!r}; expected one of {', '.join(FIELDS)}"
+                f"Session.read_field: unknown field {field!r}; expected one of "
+                f"{', '.join(FIELDS)} (or targets, the joint angles)"
             )
         if not (
             all(isinstance(v, int) for v in (start, stop, step))
@@ -512,8 +523,15 @@ class Session:
             _check_column(where, field, values, start)
             _check_time_order(where, values, start)
         else:
-            _check_rows(where, field, values, start)
+            check_finite_rows(where, field, values, start)
         return values
+
+    def valid_mask(self, target_rows: Sequence[Sequence[float]]) -> list[bool]:
+        """False on inverse-kinematics failures (all-zero joint angles): see :func:`valid_mask`."""
+        return valid_mask(target_rows)
+
+    def describe_targets(self) -> str:
+        return f"{self.n_targets} joint angles (rad)"
 
     def iter_chunks(self, n_rows: int) -> Iterator[Chunk]:
         """Yield consecutive Chunks of ``n_rows`` rows (the last may be shorter).

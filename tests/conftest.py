@@ -54,7 +54,8 @@ BAD_KINDS = (
     "no_timeseries",
     "not_compound",
     "missing_field",
-    "wrong_channels",
+    "wrong_num_channels",
+    "wrong_sample_rate",
     "empty",
     "decreasing_time",
     "nan_emg",
@@ -72,7 +73,7 @@ def _write_bad(path: Path, kind: str, n_rows: int = 50) -> None:
     if kind == "not_hdf5":
         path.write_text("time,emg\n0,1\n")
         return
-    n_channels = 8 if kind == "wrong_channels" else 16
+    n_channels = 8 if kind == "wrong_num_channels" else 16
     fields = [("time", "<f8"), ("joint_angles", "<f8", (20,)), ("emg", "<f4", (n_channels,))]
     if kind == "missing_field":
         fields = fields[:2]
@@ -96,6 +97,10 @@ def _write_bad(path: Path, kind: str, n_rows: int = 50) -> None:
             return
         group = f.create_group("emg2pose")
         group.attrs["session"] = "bad"
+        if kind == "wrong_num_channels":
+            group.attrs["num_channels"] = 16
+        if kind == "wrong_sample_rate":  # the timestamps are 2 kHz
+            group.attrs["sample_rate"] = 1000.0
         if kind == "no_timeseries":
             group.create_dataset("other", data=data)
         elif kind == "not_compound":

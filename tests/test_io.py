@@ -228,15 +228,15 @@ def test_metadata_decoding(tmp_path):
         a["dataset"] = "emg2pose"
         a["weights"] = np.array([1.5, 2.5])
         a["names"] = np.array([b"a", b"b"])
-        a["sample_rate"] = np.float32(1000.0)
+        a["sample_rate"] = np.float32(2000.0)
         a["num_channels"] = np.int32(16)
     with Session(path) as s:
         assert s.metadata["user"] == "u123" and s.user == "u123"
         assert s.metadata["dataset"] == "emg2pose"
         assert s.metadata["weights"] == [1.5, 2.5]
         assert s.metadata["names"] == ["a", "b"]
-        assert s.sample_rate == 1000.0 and type(s.metadata["sample_rate"]) is float
-        assert s.duration == pytest.approx(4 / 1000.0)
+        assert s.sample_rate == 2000.0 and type(s.metadata["sample_rate"]) is float
+        assert s.duration == pytest.approx(4 / 2000.0)
 
 
 # ---- bad input ----------------------------------------------------------------
@@ -248,7 +248,8 @@ _OPEN_ERRORS = {
     "no_timeseries": "no emg2pose/timeseries dataset",
     "not_compound": "not a compound dataset",
     "missing_field": "no field 'emg'",
-    "wrong_channels": "emg has 8 channels, expected 16",
+    "wrong_num_channels": "num_channels=16 disagrees with the emg field (8 channels)",
+    "wrong_sample_rate": "sample_rate=1000 Hz disagrees with the timestamps (2000 Hz",
     "empty": "empty",
 }
 _DATA_ERRORS = {
@@ -343,9 +344,12 @@ def test_other_structure_errors(tmp_path):
         f["emg2pose"].attrs["sample_rate"] = -5.0
     with pytest.raises(PureposeError, match=r"sample_rate=-5\.0"):
         Session(path)
-    dtype = [("time", "<f8"), ("joint_angles", "<f8", (21,)), ("emg", "<f4", (16,))]
-    with pytest.raises(PureposeError, match=r"joint_angles' has shape \(21,\)"):
+    dtype = [("time", "<f8"), ("joint_angles", "<f8", (21, 2)), ("emg", "<f4", (16,))]
+    with pytest.raises(PureposeError, match=r"joint_angles' has shape \(21, 2\)"):
         Session(_write_session(tmp_path / "j.hdf5", np.zeros(3, dtype=dtype)))
+    dtype = [("time", "<f8"), ("joint_angles", "<f8", (21,)), ("emg", "<f4", (16,))]
+    with Session(_write_session(tmp_path / "k.hdf5", np.zeros(3, dtype=dtype))) as s:
+        assert s.target_names == tuple(f"joint{j:02d}" for j in range(21))
     with pytest.raises(PureposeError, match="is a directory"):
         Session(tmp_path)
 
@@ -458,3 +462,56 @@ def test_describe_dataset_and_plain_directory(tmp_path, synth_dataset, synth_ses
     assert "no metadata.csv" in text and "one: 8000 samples" in text
     with pytest.raises(PureposeError, match="no such file or directory"):
         describe(tmp_path / "nothing")
+
+
+# ---- sample rate and channel count (any rate, any width) ----------------------
+
+
+def _rate_array(n_rows: int, rate: float, n_channels: int = 16):
+    dtype = [("time", "<f8"), ("joint_angles", "<f8", (20,)), ("emg", "<f4", (n_channels,))]
+    data = np.zeros(n_rows, dtype=dtype)
+    data["time"] = 1.6e9 + np.arange(n_rows) / rate
+    data["joint_angles"] = 0.25
+    data["emg"] = np.arange(n_rows * n_channels).reshape(n_rows, n_channels) % 7
+    return data
+
+
+@pytest.mark.parametrize("rate", [500.0, 1000.0, 2000.0, 4000.0])
+def test_sample_rate_attribute_is_used(tmp_path, rate):
+    path = _write_session(tmp_path / "r.hdf5", _rate_array(400, rate))
+    with h5py.File(path, "a") as f:
+        f["emg2pose"].attrs["sample_rate"] = rate
+    with Session(path) as s:
+        assert s.sample_rate == rate
+        assert s.duration == pytest.approx(400 / rate)
+
+
+def test_sample_rate_from_timestamps_without_attribute(tmp_path):
+    with Session(_write_session(tmp_path / "a.hdf5", _rate_array(400, 1000.0))) as s:
+        # unix times near 1.6e9 s are spaced 2.4e-7 s apart: rate to ~1e-6 over 0.4 s
+        assert s.sample_rate == pytest.approx(1000.0, rel=1e-6)
+    with Session(_write_session(tmp_path / "b.hdf5", _rate_array(400, 2000.0))) as s:
+        assert s.sample_rate == 2000.0  # the format's rate when the timestamps agree
+
+
+@pytest.mark.parametrize(("declared", "ok"), [(2000.0, True), (2019.0, True), (2021.0, False)])
+def test_sample_rate_one_percent_rule(tmp_path, declared, ok):
+    path = _write_session(tmp_path / "t.hdf5", _rate_array(1000, 2000.0))
+    with h5py.File(path, "a") as f:
+        f["emg2pose"].attrs["sample_rate"] = declared
+    if ok:
+        with Session(path) as s:
+            assert s.sample_rate == declared
+    else:
+        with pytest.raises(PureposeError, match=r"sample_rate=2021 Hz disagrees.*2000 Hz"):
+            Session(path)
+
+
+@pytest.mark.parametrize("n_channels", [1, 8, 64])
+def test_any_channel_count(tmp_path, n_channels):
+    path = _write_session(tmp_path / "c.hdf5", _rate_array(50, 2000.0, n_channels))
+    with Session(path) as s:
+        assert s.n_channels == n_channels
+        assert len(s.read_field("emg", 0, 3)[0]) == n_channels
+        assert s.read_field("targets", 0, 2) == s.read_field("joint_angles", 0, 2)
+        assert s.target_names == JOINT_NAMES and s.target_unit == "rad"
