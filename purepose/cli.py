@@ -78,14 +78,94 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- data options shared by every verb that reads recordings ---------------------
+
+
+def _data_options(p: argparse.ArgumentParser, *, split: bool = True) -> None:
+    """How DATA is read: --split/--reps, and the flags for files that leave something open."""
+    g = p.add_argument_group("data")
+    if split:
+        g.add_argument(
+            "--split",
+            default=None,
+            help="train, val or test: the files of that split in a dataset directory "
+            "(metadata.csv), or the repetitions of that split in NinaPro/CSV files "
+            "(train 1,3,4,6,8,9; val 10; test 2,5,7)",
+        )
+        g.add_argument(
+            "--reps", default=None, metavar="LIST", help="repetitions to use, e.g. 1,3-5"
+        )
+    g.add_argument(
+        "--sample-rate",
+        type=float,
+        default=None,
+        metavar="HZ",
+        help="sample rate of NinaPro or CSV files (default: from the file or its database)",
+    )
+    g.add_argument(
+        "--time-column", default=None, help="CSV: time column (default time, timestamp or t)"
+    )
+    g.add_argument("--time-unit", default="s", choices=("s", "ms", "us"), help="CSV: time unit")
+    g.add_argument("--emg-prefix", default="emg", help="CSV: EMG columns start with this (emg)")
+    g.add_argument(
+        "--target-prefix", default=None, help="CSV: target columns start with this (none)"
+    )
+    g.add_argument(
+        "--target-unit", default="raw", help="CSV: unit of the targets (raw; deg or rad: angles)"
+    )
+    g.add_argument("--delimiter", default=",", help="CSV: field delimiter (,)")
+
+
+def _recording_options(args: argparse.Namespace):
+    from .csvfile import CsvFormat
+    from .sources import RecordingOptions
+
+    delimiter = "\t" if args.delimiter in ("\\t", "tab") else args.delimiter
+    if len(delimiter) != 1:
+        raise PureposeError(f"--delimiter {args.delimiter!r} must be one character")
+    csv_format = CsvFormat(
+        time_column=args.time_column,
+        emg_prefix=args.emg_prefix,
+        target_prefix=args.target_prefix,
+        sample_rate=args.sample_rate,
+        time_unit=args.time_unit,
+        delimiter=delimiter,
+        target_unit=args.target_unit,
+    )
+    return RecordingOptions(sample_rate=args.sample_rate, csv=csv_format)
+
+
+def _resolve_data(args: argparse.Namespace, paths: Sequence[str], split: str | None) -> list:
+    """The sources of DATA with --split/--reps (see purepose.sources.resolve)."""
+    from .recording import parse_reps
+    from .sources import resolve
+
+    reps = parse_reps(args.reps) if getattr(args, "reps", None) else None
+    return resolve(paths, split=split, reps=reps, options=_recording_options(args))
+
+
+def _open_one(args: argparse.Namespace, path: str):
+    from .sources import open_recording
+
+    return open_recording(path, _recording_options(args))
+
+
 # ---- fit / predict / evaluate / demo (the model verbs) ------------------------
 
 
 def _model_options(p: argparse.ArgumentParser) -> None:
     """Hyper-parameters of PoseRegressor shared by ``fit`` and ``demo``."""
     g = p.add_argument_group("model")
-    g.add_argument("--window", type=int, default=200, help="window length in samples (200)")
-    g.add_argument("--hop", type=int, default=40, help="window step in samples (40)")
+    g.add_argument(
+        "--window-ms", type=float, default=100.0, help="window length in milliseconds (100)"
+    )
+    g.add_argument("--hop-ms", type=float, default=20.0, help="window step in milliseconds (20)")
+    g.add_argument(
+        "--window", type=int, default=None, help="window length in samples (overrides --window-ms)"
+    )
+    g.add_argument(
+        "--hop", type=int, default=None, help="window step in samples (overrides --hop-ms)"
+    )
     g.add_argument(
         "--features",
         default="rms,mav,wl,logpow",
@@ -96,7 +176,9 @@ def _model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--components", type=int, default=None, help="PCA dimension (default: none)")
     g.add_argument("--alpha", type=float, default=1.0, help="ridge penalty without --val (1.0)")
     g.add_argument(
-        "--alphas", default=None, help="comma-separated ridge grid searched on --val (1e-2..1e4)"
+        "--alphas",
+        default=None,
+        help="comma-separated ridge grid searched on --val (1e-2..1e4, extended at its ends)",
     )
     g.add_argument("--smoothing", type=float, default=None, help="EMA factor in (0, 1] (off)")
     g.add_argument("--label", choices=("end", "center"), default="end", help="window label (end)")
@@ -117,7 +199,9 @@ def _regressor_from_args(args: argparse.Namespace):
 
     if args.jobs < 1:
         raise PureposeError(f"--jobs={args.jobs} must be >= 1")
-    return PoseRegressor(
+    model = PoseRegressor(
+        window_ms=args.window_ms,
+        hop_ms=args.hop_ms,
         window=args.window,
         hop=args.hop,
         features=tuple(f.strip() for f in args.features.split(",") if f.strip()),
@@ -129,48 +213,41 @@ def _regressor_from_args(args: argparse.Namespace):
         smoothing=args.smoothing,
         label=args.label,
     )
+    model._check_params()  # bad hyper-parameters fail before any data is read
+    return model
 
 
-def _resolve_data(paths: Sequence[str], split: str | None) -> list:
-    """Session files from DATA: files, directories, or one dataset directory plus a split."""
+def _is_dataset(paths: Sequence[str]) -> bool:
     from pathlib import Path
 
-    from .io import Dataset, find_sessions
-
-    if split is not None:
-        if len(paths) != 1 or not Path(paths[0]).is_dir():
-            raise PureposeError("--split needs DATA to be one dataset directory with metadata.csv")
-        return Dataset(paths[0]).select(split=split)
-    sessions = find_sessions(paths)
-    if not sessions:
-        raise PureposeError(f"no .hdf5 session files found in {', '.join(paths)}")
-    return sessions
+    return len(paths) == 1 and (Path(paths[0]) / "metadata.csv").is_file()
 
 
-def _resolve_val(values: Sequence[str] | None, data: Sequence[str]) -> list | None:
-    """``--val``: session paths, or a split name of the dataset directory given as DATA."""
+def _resolve_val(args: argparse.Namespace, values: Sequence[str] | None) -> list | None:
+    """``--val``: recording paths, or a split name applied to DATA."""
     from pathlib import Path
 
     if not values:
         return None
     if len(values) == 1 and not Path(values[0]).exists():
-        if len(data) == 1 and Path(data[0]).is_dir():
-            return _resolve_data(data, values[0])
+        if values[0] in ("train", "val", "test"):
+            return _resolve_data(args, args.data, values[0])
         raise PureposeError(f"--val {values[0]}: no such file, directory or split")
-    return _resolve_data(values, None)
+    return _resolve_data(args, values, None)
 
 
 def _add_fit(sub) -> None:
     p = sub.add_parser(
         "fit",
-        help="fit a PoseRegressor on sessions and save it as JSON",
-        description="Fit on DATA (files, directories, or a dataset directory with --split); "
-        "choose the ridge alpha on --val (paths, or a split name of DATA).",
+        help="fit a PoseRegressor on recordings and save it as JSON",
+        description="Fit on DATA (emg2pose sessions, NinaPro .mat or CSV files, directories, "
+        "or a dataset directory with --split); choose the ridge alpha on --val (paths, or a "
+        "split name applied to DATA).",
     )
-    p.add_argument("data", nargs="+", metavar="DATA", help="session files or directories")
-    p.add_argument("--split", default=None, help="split of a dataset directory (e.g. train)")
-    p.add_argument("--val", nargs="+", default=None, help="validation sessions or split name")
+    p.add_argument("data", nargs="+", metavar="DATA", help="recording files or directories")
+    p.add_argument("--val", nargs="+", default=None, help="validation recordings or split name")
     p.add_argument("--out", "-o", required=True, help="model file to write (JSON)")
+    _data_options(p)
     _model_options(p)
     _common_options(p)
     p.set_defaults(handler=_cmd_fit)
@@ -180,27 +257,40 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     from ._util import log
 
     model = _regressor_from_args(args)
-    train = _resolve_data(args.data, args.split)
-    val = _resolve_val(args.val, args.data)
-    log(f"fit: {len(train)} training session(s), {len(val or [])} validation", quiet=args.quiet)
+    split = args.split
+    if split is None and args.reps is None and _is_dataset(args.data):
+        split = "train"  # never train on the test split by accident
+        log(f"fit: {args.data[0]} is a dataset directory; using --split train", quiet=args.quiet)
+    train = _resolve_data(args, args.data, split)
+    val = _resolve_val(args, args.val)
+    log(f"fit: {len(train)} training source(s), {len(val or [])} validation", quiet=args.quiet)
     model.fit(train, val_sessions=val, n_jobs=args.jobs, quiet=args.quiet)
     model.save(args.out)
     print(
-        f"wrote {args.out}: {model.n_samples_} training windows, "
-        f"{model.n_features_in_} features, alpha={model.alpha_:g}"
+        f"wrote {args.out}: {model.n_samples_} training windows, {model.n_features_in_} "
+        f"features, {len(model.target_names_)} targets ({model.target_unit_}), "
+        f"alpha={model.alpha_:g}"
     )
-    for alpha, mae in model.val_mae_.items():
+    unit = "deg" if model.val_metric_ == "mae_deg" else "(nMAE)"
+    what = "val MAE" if model.val_metric_ == "mae_deg" else "val nMAE"
+    for alpha, score in model.val_scores_.items():
         mark = "  <- chosen" if float(alpha) == model.alpha_ else ""
-        print(f"  val MAE at alpha={float(alpha):g}: {mae:.2f} deg{mark}")
+        print(f"  {what} at alpha={float(alpha):g}: {score:.4g} {unit}{mark}")
     return 0
 
 
 def _add_predict(sub) -> None:
-    p = sub.add_parser("predict", help="predict joint angles of one session to CSV")
+    p = sub.add_parser(
+        "predict",
+        help="predict the targets of one recording, window by window, to CSV",
+        description="Run MODEL on RECORDING and write one CSV row per window: the time of its "
+        "label sample (seconds), then one column per target, named as in the model.",
+    )
     p.add_argument("model", help="model JSON written by `purepose fit`")
-    p.add_argument("session", help="emg2pose session file (.hdf5)")
-    p.add_argument("--out", "-o", required=True, help="CSV to write: time + 20 angles (radians)")
-    p.add_argument("--degrees", action="store_true", help="write angles in degrees")
+    p.add_argument("recording", help="a recording (emg2pose .hdf5, NinaPro .mat, CSV)")
+    p.add_argument("--out", "-o", required=True, help="CSV to write: time + one column per target")
+    p.add_argument("--degrees", action="store_true", help="write joint angles in degrees")
+    _data_options(p)
     _common_options(p)
     p.set_defaults(handler=_cmd_predict)
 
@@ -209,31 +299,59 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     import math
 
     from ._util import atomic_write_text
-    from .io import JOINT_NAMES
     from .model import PoseRegressor
 
     model = PoseRegressor.load(args.model)
-    pred = model.predict(args.session)
+    if args.degrees and model.target_unit_ != "rad":
+        raise PureposeError(
+            f"--degrees: the model's targets are in {model.target_unit_!r}, not radians"
+        )
+    (source,) = _resolve_data(args, [args.recording], args.split)
+    feats = model.featurize(source)
+    pred = model.predict_windows(feats)
+    keep = feats.selected
     factor = 180.0 / math.pi if args.degrees else 1.0
-    lines = [",".join(["time", *JOINT_NAMES])]
+    lines = [",".join(["time", *model.target_names_])]
     lines += [
-        ",".join([repr(t), *(repr(a * factor) for a in row)])
-        for t, row in zip(pred.time, pred.angles)
+        ",".join([repr(t), *(repr(v * factor) for v in row)])
+        for t, row, k in zip(pred.time, pred.values, keep)
+        if k
     ]
     atomic_write_text(args.out, "\n".join(lines) + "\n")
-    print(f"wrote {args.out}: {len(pred.angles)} windows x {len(JOINT_NAMES)} joints")
+    print(f"wrote {args.out}: {len(lines) - 1} windows x {len(model.target_names_)} targets")
     return 0
 
 
 def _add_evaluate(sub) -> None:
     p = sub.add_parser(
-        "evaluate", help="score a model on sessions (MAE in degrees) beside the baselines"
+        "evaluate",
+        help="score a model on recordings beside the mean-pose (and zero-pose) baselines",
+        description="Score MODEL on DATA: for emg2pose joint angles the angular MAE in degrees "
+        "per finger, segment or joint; for any targets the normalised MAE, Pearson r and R²; "
+        "always beside the baselines, over the same windows.",
     )
     p.add_argument("model", help="model JSON written by `purepose fit`")
-    p.add_argument("data", nargs="+", metavar="DATA", help="session files or directories")
-    p.add_argument("--split", default=None, help="split of a dataset directory (e.g. test)")
-    p.add_argument("--by", choices=("finger", "segment", "joint"), default="finger")
+    p.add_argument("data", nargs="+", metavar="DATA", help="recording files or directories")
+    p.add_argument(
+        "--by",
+        choices=("finger", "segment", "joint", "target"),
+        default="finger",
+        help="rows of the table: per finger, segment or joint (joint angles), or per target",
+    )
+    p.add_argument(
+        "--frames",
+        choices=("all", "movement"),
+        default="all",
+        help="score all windows, or only those during a movement (NinaPro stimulus != 0)",
+    )
+    p.add_argument(
+        "--allow-overlap",
+        action="store_true",
+        help="score recordings the model was trained on (warns instead of refusing)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (1)")
+    _data_options(p)
     _common_options(p)
     p.set_defaults(handler=_cmd_evaluate)
 
@@ -241,17 +359,26 @@ def _add_evaluate(sub) -> None:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     import json
 
-    from .metrics import format_table
-    from .model import PoseRegressor, evaluate
+    from .evaluation import evaluate
+    from .model import PoseRegressor
 
     model = PoseRegressor.load(args.model)
-    sessions = _resolve_data(args.data, args.split)
-    result = evaluate(model, sessions, quiet=args.quiet)
+    sources = _resolve_data(args, args.data, args.split)
+    result = evaluate(
+        model,
+        sources,
+        movement_only=args.frames == "movement",
+        allow_overlap=args.allow_overlap,
+        n_jobs=max(1, args.jobs),
+        quiet=args.quiet,
+    )
     if args.json:
         print(json.dumps(result.to_dict(), indent=1, allow_nan=False))
-    else:
-        print(f"{result.n_sessions} session(s), {result.reports['model'].n_frames} valid windows")
-        print(format_table(result.reports, by=args.by))
+        return 0
+    first = next(iter(result.target_reports.values()))
+    frames = "movement windows" if args.frames == "movement" else "valid windows"
+    print(f"{result.n_sessions} recording(s), {first.n_frames} {frames}")
+    print(result.table(by=args.by))
     return 0
 
 
@@ -294,9 +421,8 @@ def _run_demo(args: argparse.Namespace, root, t0: float) -> int:
     import time
 
     from ._util import log
+    from .evaluation import evaluate
     from .io import Dataset
-    from .metrics import format_table
-    from .model import evaluate
     from .synth import make_dataset
 
     if args.sessions < 3:
@@ -323,7 +449,7 @@ def _run_demo(args: argparse.Namespace, root, t0: float) -> int:
         f"alpha={model.alpha_:g} (chosen on val)"
     )
     print(f"test: {result.reports['model'].n_frames} valid windows; angular MAE in degrees")
-    print(format_table(result.reports, by="finger"))
+    print(result.table(by="finger"))
     if args.plots:
         _demo_plots(args, model, test[0], result)
     log(f"demo: done in {time.perf_counter() - t0:.1f} s", quiet=args.quiet)
@@ -344,7 +470,7 @@ def _demo_plots(args: argparse.Namespace, model, session_path, result) -> None:
         first = sess.read(0, min(len(sess), int(5 * sess.sample_rate)))
         save_svg(out / "emg.svg", emg_traces_svg(first.time, first.emg, title=sess.name))
         feats = model.featurize(sess)
-    pred = model._predict_feats(feats).angles
+    pred = model.predict_windows(feats).values
     joints = ["THUMB_CMC_FE", "INDEX_MCP_FE", "MIDDLE_PIP_FE", "PINKY_MCP_FE"]
     save_svg(out / "pose.svg", pose_traces_svg(feats.time, feats.Y, pred, joints=joints))
     bars = {
@@ -360,19 +486,21 @@ def _demo_plots(args: argparse.Namespace, model, session_path, result) -> None:
 def _add_info(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "info",
-        help="describe a session file or a dataset directory",
-        description="Print a session's metadata, size, IK-failure share and per-channel EMG "
-        "RMS, or a dataset directory's splits, users, stages and files.",
+        help="describe a recording file or a directory",
+        description="Print a recording's format, size, sample rate, channels, targets, labels "
+        "and per-channel EMG RMS (emg2pose sessions: also IK failures), or a dataset "
+        "directory's splits, users, stages and files.",
     )
-    p.add_argument("path", metavar="FILE_OR_DIR", help="an .hdf5 session or a directory")
+    p.add_argument("path", metavar="FILE_OR_DIR", help="a recording file or a directory")
+    _data_options(p, split=False)
     _common_options(p)
     p.set_defaults(handler=_cmd_info)
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from .io import describe
+    from .info import describe
 
-    print(describe(args.path))
+    print(describe(args.path, _recording_options(args)))
     return 0
 
 
@@ -439,7 +567,7 @@ def _plot_add_emg(kinds: argparse._SubParsersAction) -> None:
         description="Stacked EMG traces (like MNE's raw browser) of FILE from START for "
         "DURATION seconds, written as SVG.",
     )
-    p.add_argument("file", help="an emg2pose session (.hdf5)")
+    p.add_argument("file", help="a recording (emg2pose .hdf5, NinaPro .mat, CSV)")
     p.add_argument(
         "--start", type=float, default=0.0, help="seconds after the first sample (default 0)"
     )
@@ -454,6 +582,7 @@ def _plot_add_emg(kinds: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", default="emg.svg", help="output SVG file (default emg.svg)")
     p.add_argument("--title", default=None, help="figure title (default: session and window)")
+    _data_options(p, split=False)
     _common_options(p)
     p.set_defaults(handler=_cmd_plot_emg)
 
@@ -481,21 +610,21 @@ def _parse_channels(spec: str | None, n_channels: int) -> list[int]:
 
 
 def _cmd_plot_emg(args: argparse.Namespace) -> int:
+    import bisect
     import math
 
     from ._util import log
-    from .io import Session
     from .plot import emg_traces_svg, save_svg
 
     start, duration = args.start, args.duration
-    with Session(args.file) as session:
+    with _open_one(args, args.file) as rec:
         # Seconds covered by the samples (one sample period each), measured on
         # the time column because the window is cut by time.
-        time_all = session.time
-        length = time_all[-1] - time_all[0] + 1.0 / session.sample_rate
-        where = f"{session.name} is {length:.3f} s long"
+        time_all = rec.read_field("time")
+        length = time_all[-1] - time_all[0] + 1.0 / rec.sample_rate
+        where = f"{rec.name} is {length:.3f} s long"
         if not (math.isfinite(start) and 0.0 <= start < length):
-            raise PureposeError(f"--start {start:g} is outside the session: {where}")
+            raise PureposeError(f"--start {start:g} is outside the recording: {where}")
         if duration is None:
             duration = min(10.0, length - start)
         if not (math.isfinite(duration) and duration > 0.0):
@@ -503,24 +632,26 @@ def _cmd_plot_emg(args: argparse.Namespace) -> int:
         if start + duration > length + 1e-9:
             raise PureposeError(
                 f"--start {start:g} --duration {duration:g} ends at {start + duration:g} s, "
-                f"beyond the session: {where}"
+                f"beyond the recording: {where}"
             )
-        channels = _parse_channels(args.channels, session.n_channels)
+        channels = _parse_channels(args.channels, rec.n_channels)
         t0 = time_all[0]
-        chunk = session.slice(t0 + start, t0 + start + duration)
-        name = session.name
-    if len(chunk.time) < 2:
+        lo = bisect.bisect_left(time_all, t0 + start)
+        hi = bisect.bisect_left(time_all, t0 + start + duration)
+        rows = rec.read_field("emg", lo, hi)
+        name = rec.name
+    if len(rows) < 2:
         raise PureposeError(
-            f"--duration {duration:g} s holds {len(chunk.time)} sample(s); need at least 2"
+            f"--duration {duration:g} s holds {len(rows)} sample(s); need at least 2"
         )
-    time = [t - t0 for t in chunk.time]
-    emg = [[row[c] for c in channels] for row in chunk.emg]
+    time = [t - t0 for t in time_all[lo:hi]]
+    emg = [[row[c] for c in channels] for row in rows]
     title = args.title or f"{name}: EMG {start:g}-{start + duration:g} s"
     svg = emg_traces_svg(
         time, emg, channel_names=[f"EMG{c + 1:02d}" for c in channels], title=title
     )
     path = save_svg(args.out, svg)
-    log(f"plot emg: {len(chunk.time)} samples x {len(channels)} channels", quiet=args.quiet)
+    log(f"plot emg: {len(rows)} samples x {len(channels)} channels", quiet=args.quiet)
     print(path)
     return 0
 
@@ -536,7 +667,7 @@ def _add_cluster(sub: argparse._SubParsersAction) -> None:
         "cluster the scores with k-means (k-means++ start), print the explained variance "
         "and cluster sizes, and draw the scores coloured by cluster (the seed's figure).",
     )
-    p.add_argument("file", help="an emg2pose session (.hdf5)")
+    p.add_argument("file", help="a recording (emg2pose .hdf5, NinaPro .mat, CSV)")
     p.add_argument("--components", type=int, default=3, help="principal components (3)")
     p.add_argument("--clusters", type=int, default=5, help="k-means clusters (5)")
     p.add_argument(
@@ -553,6 +684,7 @@ def _add_cluster(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed of PCA and k-means (0)")
     p.add_argument("--out", default="clusters.svg", help="output SVG file (clusters.svg)")
     p.add_argument("--title", default=None, help="figure title (default: session and sizes)")
+    _data_options(p, split=False)
     _common_options(p)
     p.set_defaults(handler=_cmd_cluster)
 
@@ -580,37 +712,39 @@ def _cluster_check_args(args: argparse.Namespace) -> None:
         raise PureposeError(f"--out {out}: directory {folder} is not writable")
 
 
-def _cluster_rows(session, start: float | None, duration: float | None) -> list:
+def _cluster_rows(rec, start: float | None, duration: float | None) -> list:
     """The EMG rows of the window START..START+DURATION (seconds after the first sample)."""
+    import bisect
     import math
 
     if start is None and duration is None:
-        return session.emg
-    time = session.time
-    length = time[-1] - time[0] + 1.0 / session.sample_rate
-    where = f"{session.name} is {length:.3f} s long"
+        return rec.read_field("emg")
+    time = rec.read_field("time")
+    length = time[-1] - time[0] + 1.0 / rec.sample_rate
+    where = f"{rec.name} is {length:.3f} s long"
     start = 0.0 if start is None else start
     if not (math.isfinite(start) and 0.0 <= start < length):
-        raise PureposeError(f"--start {start:g} is outside the session: {where}")
+        raise PureposeError(f"--start {start:g} is outside the recording: {where}")
     duration = length - start if duration is None else duration
     if not (math.isfinite(duration) and duration > 0.0):
         raise PureposeError(f"--duration {duration:g} must be positive ({where})")
-    return session.slice(time[0] + start, time[0] + start + duration).emg
+    lo = bisect.bisect_left(time, time[0] + start)
+    hi = bisect.bisect_left(time, time[0] + start + duration)
+    return rec.read_field("emg", lo, hi)
 
 
 def _cmd_cluster(args: argparse.Namespace) -> int:
     import math
 
     from ._util import log
-    from .io import Session
     from .kmeans import KMeans
     from .pca import PCA
     from .plot import save_svg, scatter3d_svg, scatter_svg
 
     _cluster_check_args(args)
-    with Session(args.file) as session:
-        rows = _cluster_rows(session, args.start, args.duration)
-        name = session.name
+    with _open_one(args, args.file) as rec:
+        rows = _cluster_rows(rec, args.start, args.duration)
+        name = rec.name
     n_total, n_channels = len(rows), (len(rows[0]) if rows else 0)
     step = args.decimate or (
         math.ceil(n_total / args.max_samples) if args.max_samples and n_total else 1
@@ -672,34 +806,43 @@ def _plot_add_pose(kinds: argparse._SubParsersAction) -> None:
         "joints over time (IK-failure stretches shaded).",
     )
     p.add_argument("model", help="model JSON written by `purepose fit`")
-    p.add_argument("file", help="an emg2pose session (.hdf5)")
+    p.add_argument("file", help="a recording (emg2pose .hdf5, NinaPro .mat, CSV)")
     p.add_argument(
         "--joints",
         nargs="+",
-        default=["THUMB_CMC_FE", "INDEX_MCP_FE", "MIDDLE_PIP_FE", "PINKY_MCP_FE"],
-        help="joint names (e.g. INDEX_PIP_FE) or indices 0-19",
+        default=None,
+        help="target names (e.g. INDEX_PIP_FE, glove03) or 0-based indices (default: four "
+        "flexion joints of emg2pose, or the first four targets)",
     )
     p.add_argument("--start", type=float, default=0.0, help="seconds after the first window")
     p.add_argument("--duration", type=float, default=None, help="seconds to show (default all)")
     p.add_argument("--out", default="pose.svg", help="output SVG file (default pose.svg)")
     p.add_argument("--title", default=None, help="figure title")
+    _data_options(p, split=False)
     _common_options(p)
     p.set_defaults(handler=_cmd_plot_pose)
 
 
-def _parse_joints(names: Sequence[str]) -> list[int]:
-    """Joint names (case-insensitive) or indices -> indices 0-19."""
-    from .io import JOINT_NAMES
+_DEFAULT_JOINTS = ("THUMB_CMC_FE", "INDEX_MCP_FE", "MIDDLE_PIP_FE", "PINKY_MCP_FE")
 
+
+def _parse_joints(names: Sequence[str] | None, targets: Sequence[str]) -> list[int]:
+    """Target names (case-insensitive) or 0-based indices -> indices into ``targets``."""
+    if names is None:
+        if all(j in targets for j in _DEFAULT_JOINTS):
+            return [list(targets).index(j) for j in _DEFAULT_JOINTS]
+        return list(range(min(4, len(targets))))
+    upper = [t.upper() for t in targets]
     chosen = []
     for name in names:
-        if name.isdigit() and int(name) < len(JOINT_NAMES):
+        if name.isdigit() and int(name) < len(targets):
             chosen.append(int(name))
-        elif name.upper() in JOINT_NAMES:
-            chosen.append(JOINT_NAMES.index(name.upper()))
+        elif name.upper() in upper:
+            chosen.append(upper.index(name.upper()))
         else:
+            shown = ", ".join(targets) if len(targets) <= 22 else f"{targets[0]} .. {targets[-1]}"
             raise PureposeError(
-                f"--joints: unknown joint {name!r}; use 0-19 or one of {', '.join(JOINT_NAMES)}"
+                f"--joints: unknown target {name!r}; use 0-{len(targets) - 1} or one of {shown}"
             )
     return chosen
 
@@ -710,10 +853,11 @@ def _cmd_plot_pose(args: argparse.Namespace) -> int:
     from .model import PoseRegressor
     from .plot import pose_traces_svg, save_svg
 
-    joints = _parse_joints(args.joints)
     model = PoseRegressor.load(args.model)
-    feats = model.featurize(args.file)
-    pred = model._predict_feats(feats).angles
+    joints = _parse_joints(args.joints, model.target_names_)
+    with _open_one(args, args.file) as rec:
+        feats = model.featurize(rec)
+    pred = model.predict_windows(feats).values
     span = feats.time[-1] - feats.time[0]
     start, duration = args.start, span - args.start if args.duration is None else args.duration
     if not (math.isfinite(start) and 0.0 <= start <= span):
@@ -729,10 +873,13 @@ def _cmd_plot_pose(args: argparse.Namespace) -> int:
         [feats.Y[i] for i in keep],
         [pred[i] for i in keep],
         joints=joints,
+        joint_names=model.target_names_,
+        valid=[feats.valid[i] for i in keep],
+        unit=model.target_unit_,
         title=args.title or f"{feats.name}: predicted vs true",
     )
     save_svg(args.out, svg)
-    print(f"wrote {args.out}: {len(joints)} joint(s), {len(keep)} windows")
+    print(f"wrote {args.out}: {len(joints)} target(s), {len(keep)} windows")
     return 0
 
 
@@ -744,24 +891,34 @@ def _plot_add_errors(kinds: argparse._SubParsersAction) -> None:
         "the mean pose and the zero pose.",
     )
     p.add_argument("model", help="model JSON written by `purepose fit`")
-    p.add_argument("data", nargs="+", metavar="DATA", help="session files or directories")
-    p.add_argument("--split", default=None, help="split of a dataset directory (e.g. test)")
+    p.add_argument("data", nargs="+", metavar="DATA", help="recording files or directories")
     p.add_argument("--out", default="errors.svg", help="output SVG file (default errors.svg)")
+    _data_options(p)
     _common_options(p)
     p.set_defaults(handler=_cmd_plot_errors)
 
 
 def _cmd_plot_errors(args: argparse.Namespace) -> int:
-    from .model import PoseRegressor, evaluate
+    from .evaluation import evaluate
+    from .model import PoseRegressor
     from .plot import error_bars_svg, save_svg
 
     model = PoseRegressor.load(args.model)
-    result = evaluate(model, _resolve_data(args.data, args.split), quiet=args.quiet)
-    bars = {
-        name: {"overall": r.mae_deg, **r.per_finger_mae_deg} for name, r in result.reports.items()
-    }
-    save_svg(args.out, error_bars_svg(bars, title="MAE by finger"))
-    print(f"wrote {args.out}: model {result.reports['model'].mae_deg:.2f} deg overall")
+    result = evaluate(model, _resolve_data(args, args.data, args.split), quiet=args.quiet)
+    if result.reports:
+        bars = {
+            name: {"overall": r.mae_deg, **r.per_finger_mae_deg}
+            for name, r in result.reports.items()
+        }
+        title, summary = "MAE by finger", f"{result.reports['model'].mae_deg:.2f} deg overall"
+    else:  # any targets: normalised MAE per target
+        bars = {}
+        for name, r in result.target_reports.items():
+            bars[name] = {t: v for t, v in zip(r.target_names, r.nmae_per_target) if v is not None}
+        title = "normalised MAE by target"
+        summary = f"nMAE {result.target_reports['model'].nmae:.3f}"
+    save_svg(args.out, error_bars_svg(bars, title=title))
+    print(f"wrote {args.out}: model {summary}")
     return 0
 
 

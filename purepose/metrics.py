@@ -50,6 +50,8 @@ from typing import Any
 
 from .errors import PureposeError
 from .io import JOINT_NAMES, N_JOINTS, valid_mask
+from .recording import first_non_finite
+from .target_metrics import chan_merge
 from .types import Matrix, Vector
 
 FINGERS: dict[str, tuple[int, ...]] = {
@@ -75,14 +77,6 @@ _BY = ("finger", "segment", "joint")
 # Input checks
 
 
-def _first_non_finite(values: Sequence[float]) -> int | None:
-    # sum() settles the common case in C; an overflowing sum of finite values
-    # is possible, hence the exact scan when it is not finite.
-    if math.isfinite(sum(values)):
-        return None
-    return next((i for i, v in enumerate(values) if not math.isfinite(v)), None)
-
-
 def _joint_columns(where: str, name: str, Y: Sequence[Sequence[float]]) -> list[list[float]]:
     """Check an n_frames x 20 matrix of finite angles and return its 20 columns."""
     if set(map(len, Y)) - {N_JOINTS}:
@@ -92,7 +86,7 @@ def _joint_columns(where: str, name: str, Y: Sequence[Sequence[float]]) -> list[
         )
     columns = [list(map(operator.itemgetter(j), Y)) for j in range(N_JOINTS)]
     for j, col in enumerate(columns):
-        i = _first_non_finite(col)
+        i = first_non_finite(col)
         if i is not None:
             raise PureposeError(
                 f"{where}: {name} has non-finite value {col[i]} at row {i}, "
@@ -239,9 +233,7 @@ class ErrorAccumulator:
             mean = math.fsum(t) / n
             d = list(map(operator.sub, t, repeat(mean)))  # two-pass: centre, then square
             m2 = math.fsum(map(operator.mul, d, d))
-            self._mean[j], self._m2[j] = _chan_merge(
-                n_old, self._mean[j], self._m2[j], n, mean, m2
-            )
+            self._mean[j], self._m2[j] = chan_merge(n_old, self._mean[j], self._m2[j], n, mean, m2)
 
     def merge(self, other: ErrorAccumulator) -> ErrorAccumulator:
         """A new accumulator holding the frames of both (neither input changes).
@@ -265,7 +257,7 @@ class ErrorAccumulator:
         out._abs_parts = [a + b for a, b in zip(self._abs_parts, other._abs_parts, strict=True)]
         out._sq_parts = [a + b for a, b in zip(self._sq_parts, other._sq_parts, strict=True)]
         for j in range(N_JOINTS):
-            out._mean[j], out._m2[j] = _chan_merge(
+            out._mean[j], out._m2[j] = chan_merge(
                 self.n_frames, self._mean[j], self._m2[j],
                 other.n_frames, other._mean[j], other._m2[j],
             )  # fmt: skip
@@ -314,20 +306,6 @@ class ErrorAccumulator:
             },
             r2={name: _r2(s, m2) for name, s, m2 in zip(JOINT_NAMES, sse, self._m2, strict=True)},
         )
-
-
-def _chan_merge(
-    n_a: int, mean_a: float, m2_a: float, n_b: int, mean_b: float, m2_b: float
-) -> tuple[float, float]:
-    """Mean and centred sum of squares of two merged groups (Chan, Golub, LeVeque 1983).
-
-    mean = mean_a + d * n_b / n,  M2 = M2_a + M2_b + d^2 * n_a * n_b / n,  d = mean_b - mean_a.
-    """
-    n = n_a + n_b
-    if n_a == 0 or n_b == 0:
-        return (mean_b, m2_b) if n_a == 0 else (mean_a, m2_a)
-    delta = mean_b - mean_a
-    return mean_a + delta * (n_b / n), m2_a + m2_b + delta * delta * (n_a * n_b / n)
 
 
 def _r2(sse: float, sst: float) -> float:
@@ -440,7 +418,7 @@ class MeanAccumulator:
             return
         for j in range(width):
             col = list(compress(map(operator.itemgetter(j), rows), keep))
-            i = _first_non_finite(col)
+            i = first_non_finite(col)
             if i is not None:
                 raise PureposeError(f"{where}: non-finite value {col[i]} in joint {j}")
             self._parts[j].append(math.fsum(col))
@@ -544,7 +522,7 @@ def evaluate_with_baselines(
         raise PureposeError(
             f"{where}: train_mean has {len(train_mean)} joints, expected {N_JOINTS}"
         )
-    if _first_non_finite(train_mean) is not None:
+    if first_non_finite(train_mean) is not None:
         raise PureposeError(f"{where}: train_mean has a non-finite value")
     true_cols, pred_cols = _scored_columns(where, y_true, y_pred, mask)
     # A constant prediction needs no n_frames x 20 matrix: repeat() each joint's value.

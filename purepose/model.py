@@ -1,35 +1,38 @@
-"""PoseRegressor: EMG windows -> features -> standardize -> (PCA) -> ridge -> 20 joint angles.
+"""PoseRegressor: EMG windows -> features -> standardize -> (PCA) -> ridge -> targets.
 
-The model, for one window ending at sample t (all linear after the features):
+The model, for the window k of a recording (purepose.windows):
 
-    f_t = features of EMG[t - window + 1 .. t]   (per channel RMS, MAV, WL, log-power ...)
-    x_t = [f_t, f_(t - s), ..., f_(t - L s)]     (optional lags: L = n_lags, s = lag_step)
-    z_t = W ((x_t - mean) / scale)               (standardize; optional PCA, W = components)
-    y_t = B z_t + b                              (ridge: B = coef_, b = intercept_)
+    x_k = features of the window, with lags          (d numbers)
+    z_k = W ((x_k - mean) / scale)                   (standardize; optional PCA, W = components)
+    y_k = B z_k + b                                  (ridge: B = coef_, b = intercept_)
 
-and, optionally, causal smoothing of the predictions ``y_t <- a y_t + (1 - a) y_(t-1)``.
-The label of a window is the joint-angle row at its last sample (causal;
-``label="center"`` takes the centre); windows whose label row is an
-inverse-kinematics failure (all-zero angles) are left out of training and scoring.
+and, optionally, causal smoothing ``y_k <- a y_k + (1 - a) y_(k-1)``. The
+targets are whatever the recordings hold: the 20 emg2pose joint angles in
+radians, 22 raw CyberGlove sensors of a NinaPro file, the columns of a CSV.
+Windows whose target row is invalid (an emg2pose inverse-kinematics failure)
+or outside the chosen repetitions are left out of training and scoring.
 
-Training streams session by session: each session's windows only update the
-mergeable normal equations of :class:`~purepose.regression.NormalEquations`
-(centred co-moments of [x | y]), so memory stays flat whatever the number of
-sessions, and ``n_jobs`` worker processes produce exactly the same sums as one
-(each session gets its own accumulator; they are merged in session order).
-Everything after that is done on the d x d co-moment matrix M:
+``fit`` is the formula, step by step:
 
-    scale_j = sqrt(M_jj / n)                     (population std, like StandardScaler)
-    M_s     = D^-1 M D^-1,  D = diag(scale)      (co-moments of the standardized features)
-    W       = top eigenvectors of M_s / (n - 1)  (PCA by subspace iteration, optional)
-    B^T     = (W M_s W^T + alpha I)^-1 W D^-1 M_xy   (ridge on centred scores)
-    b       = mean(y)                            (scores have zero mean)
+1. Statistics. Each training source's windows update the mergeable normal
+   equations (:class:`~purepose.regression.NormalEquations`: the centred
+   co-moments M of [x | y]); memory stays flat whatever the number of
+   sources, and ``n_jobs`` worker processes give exactly the sums of one.
+2. Standardize: ``scale_j = sqrt(M_jj / n)`` (population std, like
+   StandardScaler; 1 for a constant feature), ``mean_ = x_bar``.
+3. Project (optional): ``W`` = the top eigenvectors of the standardized
+   covariance D^-1 M D^-1 / (n - 1), D = diag(scale) (PCA by subspace iteration).
+4. Solve: ridge on the centred, standardized (projected) features for every
+   alpha of the grid at once (``ridge_path``: one Cholesky per alpha, no pass
+   over the data); ``b = mean(y)``.
+5. Choose alpha: with validation sources, the alpha with the best validation
+   score (the angular MAE in degrees for joint angles, the normalised MAE
+   otherwise); when the best is at an end of the grid, the grid is extended
+   by factors of 10 in that direction (up to 1e-6 .. 1e9) so the optimum is
+   inside it. Without validation sources, ``alpha``.
+6. Fold standardization and projection into one affine map, y = A x + c.
 
-so one pass over the training data fits every ``alpha`` of the validation grid.
-When validation sessions are given, ``alpha_`` is the grid value with the lowest
-validation MAE (degrees); otherwise it is ``alpha``.
-
-Cost: featurization O(n_samples n_channels) per session; accumulation
+Cost: featurization O(n_samples n_channels) per source; accumulation
 O(n_windows d^2); the solves O(d^3) per alpha, independent of the data size.
 
 Reference: Salter et al., "emg2pose: A Large and Diverse Benchmark for Surface
@@ -40,164 +43,38 @@ Statistical Learning*, 2nd ed., section 3.4.1 (ridge on standardized inputs).
 
 from __future__ import annotations
 
-import json
+import hashlib
 import math
 import multiprocessing
-import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import __version__
 from ._util import Progress, atomic_write_text
 from .errors import NotFittedError, PureposeError
-from .io import JOINT_NAMES, N_JOINTS, Session, valid_mask
 from .linalg import matmul, matmul_transposed, solve_spd, transpose
-from .metrics import ErrorAccumulator, Report
 from .pca import eigsh_subspace
-from .regression import NormalEquations
-from .signal import DEFAULT_FEATURES, FEATURES, ema, extract_features, feature_names, lag_stack
-from .types import Matrix, Vector
+from .recording import Recording
+from .regression import NormalEquations, ridge_path
+from .signal import DEFAULT_FEATURES, ema
+from .sources import Source, as_source
+from .target_metrics import TargetAccumulator
+from .types import Matrix, PathLike, Vector
+from .windows import FeatureConfig, SessionFeatures, featurize
 
-SessionLike = str | os.PathLike[str] | Session
+SourceLike = Source | Recording | PathLike
 
-FORMAT = "purepose.PoseRegressor"
-FORMAT_VERSION = 1
 DEFAULT_ALPHAS = (0.01, 0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0)
-_CHUNK_ROWS = 1 << 15  # EMG rows read at a time: bounds the memory of one session
+ALPHA_LIMITS = (1e-6, 1e9)
+"""The grid is extended (by factors of 10) at most to these alphas (step 5)."""
 
 
 # ---------------------------------------------------------------------------
-# Featurization of one session (streamed in chunks of rows)
+# Worker tasks: module-level so they pickle; results merge in input order.
 
 
-@dataclass(frozen=True)
-class FeatureConfig:
-    """How windows and features are made; part of a model's hyper-parameters."""
-
-    window: int = 200
-    hop: int = 40
-    features: tuple[str, ...] = DEFAULT_FEATURES
-    threshold: float = 0.0
-    n_lags: int = 0
-    lag_step: int = 1
-    label: str = "end"
-
-    def validate(self) -> None:
-        """Raise PureposeError naming the first bad field."""
-        for name in ("window", "hop", "lag_step"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise PureposeError(f"PoseRegressor: {name}={value!r} must be an integer >= 1")
-        if isinstance(self.n_lags, bool) or not isinstance(self.n_lags, int) or self.n_lags < 0:
-            raise PureposeError(f"PoseRegressor: n_lags={self.n_lags!r} must be an integer >= 0")
-        unknown = [f for f in self.features if f not in FEATURES]
-        if not self.features or unknown:
-            raise PureposeError(
-                f"PoseRegressor: features={list(self.features)!r} must be a non-empty subset "
-                f"of {list(FEATURES)}"
-            )
-        if self.label not in ("end", "center"):
-            raise PureposeError(f"PoseRegressor: label={self.label!r} must be 'end' or 'center'")
-        if not (math.isfinite(self.threshold) and self.threshold >= 0):
-            raise PureposeError(f"PoseRegressor: threshold={self.threshold!r} must be >= 0")
-
-    def label_offset(self) -> int:
-        """Index of the label row inside a window: its last sample, or its centre."""
-        return self.window - 1 if self.label == "end" else (self.window - 1) // 2
-
-
-class SessionFeatures(NamedTuple):
-    """One session's windows: label times, feature rows, label rows, validity."""
-
-    name: str
-    time: Vector
-    X: Matrix
-    Y: Matrix
-    valid: list[bool]
-
-
-def _open(session: SessionLike) -> tuple[Session, bool]:
-    """Return (Session, whether we opened it and must close it)."""
-    if isinstance(session, Session):
-        return session, False
-    return Session(session), True
-
-
-def featurize(
-    session: SessionLike, config: FeatureConfig, *, chunk_rows: int = _CHUNK_ROWS
-) -> SessionFeatures:
-    """Windows, features (with lags) and labels of one session, reading it in chunks.
-
-    Window k covers samples ``[k hop, k hop + window)`` of the whole session;
-    the EMG is read ``chunk_rows`` rows at a time and the tail that later
-    windows still need is carried over, so memory is O(chunk_rows), not
-    O(session length). Raises PureposeError if the session is shorter than one
-    window.
-
-    >>> import tempfile, pathlib
-    >>> from purepose.synth import make_session
-    >>> path = make_session(pathlib.Path(tempfile.mkdtemp()) / "s.hdf5", seconds=0.5)
-    >>> f = featurize(path, FeatureConfig(window=200, hop=100, features=("rms", "wl")))
-    >>> len(f.X), len(f.X[0]), len(f.Y[0])      # (1000 - 200) // 100 + 1 windows
-    (9, 32, 20)
-    >>> featurize(path, FeatureConfig(window=2000))
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: ...s.hdf5: 1000 samples is fewer than one window (2000 samples)
-    """
-    sess, owned = _open(session)
-    try:
-        return _featurize_open(sess, config, max(chunk_rows, config.window))
-    finally:
-        if owned:
-            sess.close()
-
-
-def _featurize_open(sess: Session, config: FeatureConfig, chunk_rows: int) -> SessionFeatures:
-    n_samples = len(sess)
-    if n_samples < config.window:
-        raise PureposeError(
-            f"{sess.path}: {n_samples} samples is fewer than one window ({config.window} samples)"
-        )
-    window, hop = config.window, config.hop
-    n_windows = (n_samples - window) // hop + 1
-    rows: Matrix = []
-    carry: Matrix = []  # EMG rows that the next windows still need
-    next_start = 0  # session index of the next window's first sample
-    for chunk_start in range(0, n_samples, chunk_rows):
-        chunk_stop = min(chunk_start + chunk_rows, n_samples)
-        emg = carry + sess.read_field("emg", chunk_start, chunk_stop)
-        local = next_start - (chunk_stop - len(emg))  # index of next_start inside emg
-        n_new = (len(emg) - local - window) // hop + 1 if len(emg) - local >= window else 0
-        if n_new > 0:
-            stop = local + (n_new - 1) * hop + window
-            rows += extract_features(
-                emg[local:stop],
-                window=window,
-                hop=hop,
-                features=config.features,
-                threshold=config.threshold,
-            )
-            next_start += n_new * hop
-        carry = emg[next_start - (chunk_stop - len(emg)) :]
-    if config.n_lags:
-        rows = lag_stack(rows, config.n_lags, step=config.lag_step)
-    # Labels are a regular stride of rows: read just those (one hyperslab each).
-    first = config.label_offset()
-    last = first + (n_windows - 1) * hop
-    labels = sess.read_field("joint_angles", first, last + 1, hop)
-    times = sess.read_field("time")[first : last + 1 : hop]  # whole column: order is checked
-    return SessionFeatures(sess.name, times, rows, labels, valid_mask(labels))
-
-
-# ---------------------------------------------------------------------------
-# Process-pool helpers: module-level so they pickle; results merge in input order.
-
-
-def _map_ordered(func: Callable[..., Any], items: Sequence[Any], n_jobs: int, progress: Progress):
+def map_ordered(func: Callable[[Any], Any], items: Sequence[Any], n_jobs: int, progress: Progress):
     """Yield ``func(item)`` in input order, in ``n_jobs`` worker processes if > 1."""
     if n_jobs <= 1 or len(items) <= 1:
         for item in items:
@@ -213,34 +90,73 @@ def _map_ordered(func: Callable[..., Any], items: Sequence[Any], n_jobs: int, pr
             progress.update()
 
 
-def _session_normal_equations(task: tuple[Any, FeatureConfig]) -> NormalEquations:
-    session, config = task
-    feats = featurize(session, config)
-    X = [x for x, ok in zip(feats.X, feats.valid) if ok]
-    Y = [y for y, ok in zip(feats.Y, feats.valid) if ok]
+class Layout(NamedTuple):
+    """What a recording feeds a model: channels, targets, rate, and the file's identity."""
+
+    n_channels: int
+    target_names: tuple[str, ...]
+    target_unit: str
+    zero_is_rest: bool
+    sample_rate: float
+    source: dict[str, Any]
+
+
+def file_sha256(path: PathLike) -> str:
+    """SHA-256 of a file's bytes (hex), read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _featurize_with_layout(src: Source, config: FeatureConfig) -> tuple[SessionFeatures, Layout]:
+    """A source's features, and what a model must know of its file: channels, targets, identity."""
+    with src.open() as rec:
+        feats = featurize(src, config, recording=rec)
+        reps = src.repetitions(rec)
+        identity = {
+            "name": src.path.name,
+            "sha256": file_sha256(src.path),
+            "part": "all" if reps is None else sorted(reps),
+        }
+        layout = Layout(
+            rec.n_channels,
+            rec.target_names,
+            rec.target_unit,
+            rec.zero_is_rest,
+            rec.sample_rate,
+            identity,
+        )
+    return feats, layout
+
+
+def overlap(trained: dict[str, Any], scored: dict[str, Any]) -> bool:
+    """True if two parts of files share samples: the same bytes and a common repetition."""
+    if trained.get("sha256") != scored.get("sha256"):
+        return False
+    a, b = trained.get("part", "all"), scored.get("part", "all")
+    return a == "all" or b == "all" or bool(set(a) & set(b))
+
+
+def _training_task(task: tuple[Source, FeatureConfig]) -> tuple[NormalEquations, Layout]:
+    src, config = task
+    feats, layout = _featurize_with_layout(src, config)
+    if not layout.target_names:
+        raise PureposeError(f"{src.path}: has no targets to train on")
+    keep = feats.mask()
+    X = [x for x, k in zip(feats.X, keep) if k]
+    Y = [y for y, k in zip(feats.Y, keep) if k]
     if not X:
         raise PureposeError(
-            f"{feats.name}: all {len(feats.valid)} windows end on inverse-kinematics "
-            "failures (all-zero joint angles); nothing to train on"
+            f"{src}: none of its {len(keep)} windows can be trained on (all targets invalid, "
+            "such as inverse-kinematics failures, or outside the chosen repetitions)"
         )
-    return NormalEquations().update(X, Y)
+    return NormalEquations().update(X, Y), layout
 
 
-def _session_errors(task: tuple[Any, FeatureConfig, list[tuple[Matrix, Vector, float | None]]]):
-    """ErrorAccumulator of each candidate linear map on one session's valid windows."""
-    session, config, candidates = task
-    feats = featurize(session, config)
-    out = []
-    for A, b, smoothing in candidates:
-        pred = _apply_linear(feats.X, A, b, smoothing)
-        out.append(ErrorAccumulator().update(feats.Y, pred, feats.valid))
-    return out
-
-
-def _apply_linear(X: Matrix, A: Matrix, b: Vector, smoothing: float | None) -> Matrix:
-    """Rows of ``X A^T + b``, then optional causal exponential smoothing."""
-    Y = [[v + c for v, c in zip(row, b)] for row in matmul_transposed(X, A)]
-    return ema(Y, smoothing) if smoothing is not None and smoothing < 1.0 and Y else Y
+def _features_task(task: tuple[Source, FeatureConfig]) -> tuple[SessionFeatures, Layout]:
+    return _featurize_with_layout(*task)
 
 
 # ---------------------------------------------------------------------------
@@ -248,33 +164,63 @@ def _apply_linear(X: Matrix, A: Matrix, b: Vector, smoothing: float | None) -> M
 
 
 class Prediction(NamedTuple):
-    """Per-window predictions for one session: label times and 20 angles (radians)."""
+    """Per-window predictions for one recording: label times and one row of targets each."""
 
     time: Vector
-    angles: Matrix
+    values: Matrix
+
+    @property
+    def angles(self) -> Matrix:
+        """The predictions, by their emg2pose name (joint angles in radians)."""
+        return self.values
+
+
+_PARAMS = (
+    "window_ms",
+    "hop_ms",
+    "window",
+    "hop",
+    "features",
+    "threshold",
+    "n_lags",
+    "lag_step",
+    "n_components",
+    "alpha",
+    "alphas",
+    "smoothing",
+    "label",
+    "max_iter",
+    "tol",
+    "random_state",
+)
 
 
 class PoseRegressor:
-    """Predict the 20 emg2pose joint angles from windows of 16-channel EMG.
+    """Predict hand kinematics (joint angles, glove sensors ...) from windows of EMG.
 
     Parameters (keyword-only, stored unchanged, scikit-learn style):
-      window, hop       window length and step in samples (200, 40 = 100 ms every 20 ms at 2 kHz)
+      window_ms, hop_ms window length and step in milliseconds (100, 20), converted
+                        with each recording's sample rate
+      window, hop       the same in samples (override the ms values when given)
       features          per-channel features, a subset of ``signal.FEATURES``
       threshold         amplitude threshold of the ZC / SSC features
       n_lags, lag_step  append the features of ``n_lags`` earlier windows, ``lag_step`` apart
                         (defaults 2, 2: the EMG of the last ~180 ms, which beats one window)
       n_components      PCA dimension after standardizing (None: no PCA)
       alpha             ridge penalty when no validation set is given
-      alphas            grid searched on the validation sessions (default 1e-2 .. 1e4)
+      alphas            starting grid searched on the validation sources (1e-2 .. 1e4)
       smoothing         EMA factor in (0, 1] applied to predictions (None: off)
       label             'end' (causal) or 'center': which sample of a window is its label
       max_iter, tol, random_state   for the PCA (block power) iteration
 
     Learned: ``mean_``, ``scale_`` (feature standardization), ``components_``,
-    ``explained_variance_`` (PCA, or None), ``coef_`` (20 x n_scores),
-    ``intercept_`` (20), ``alpha_``, ``val_mae_`` (alpha -> degrees, or {}),
-    ``mean_pose_`` (training mean of each joint: the baseline), ``n_samples_``
-    (training windows), ``n_features_in_``, ``feature_names_``.
+    ``explained_variance_`` (PCA, or None), ``coef_`` (n_targets x n_scores),
+    ``intercept_``, ``alpha_``, ``val_scores_`` (alpha -> validation score, or
+    {}), ``val_metric_`` ("mae_deg" or "nmae"), ``mean_pose_`` (training mean
+    of each target: the baseline), ``n_samples_`` (training windows),
+    ``n_features_in_``, ``feature_names_``, ``n_channels_``,
+    ``target_names_``, ``target_unit_``, ``sample_rates_``, ``trained_on_``
+    (each training file's name, SHA-256 and the part used).
 
     >>> import tempfile
     >>> from purepose.io import Dataset
@@ -283,22 +229,25 @@ class PoseRegressor:
     >>> _ = make_dataset(root, n_sessions=3, seconds=2.0, seed=1, quiet=True)
     >>> ds = Dataset(root)
     >>> model = PoseRegressor().fit(ds.select(split="train"), val_sessions=ds.select(split="val"))
-    >>> len(model.coef_), model.n_features_in_, model.alpha_ in DEFAULT_ALPHAS
-    (20, 192, True)
+    >>> len(model.coef_), model.n_features_in_, model.target_unit_
+    (20, 192, 'rad')
+    >>> from purepose.evaluation import evaluate
     >>> result = evaluate(model, ds.select(split="test"))
     >>> result.reports["model"].mae_deg < result.reports["mean pose"].mae_deg
     True
-    >>> PoseRegressor(window=0).fit([])
+    >>> PoseRegressor(n_lags=-1).fit([])
     Traceback (most recent call last):
     ...
-    purepose.errors.PureposeError: PoseRegressor: window=0 must be an integer >= 1
+    purepose.errors.PureposeError: PoseRegressor: n_lags=-1 must be an integer in [0, 64]
     """
 
     def __init__(
         self,
         *,
-        window: int = 200,
-        hop: int = 40,
+        window_ms: float | None = 100.0,
+        hop_ms: float | None = 20.0,
+        window: int | None = None,
+        hop: int | None = None,
         features: Sequence[str] = DEFAULT_FEATURES,
         threshold: float = 0.0,
         n_lags: int = 2,
@@ -312,6 +261,8 @@ class PoseRegressor:
         tol: float = 1e-10,
         random_state: int | None = 0,
     ) -> None:
+        self.window_ms = window_ms
+        self.hop_ms = hop_ms
         self.window = window
         self.hop = hop
         self.features = features
@@ -329,33 +280,19 @@ class PoseRegressor:
 
     # -- parameters ---------------------------------------------------------
 
-    _PARAMS = (
-        "window",
-        "hop",
-        "features",
-        "threshold",
-        "n_lags",
-        "lag_step",
-        "n_components",
-        "alpha",
-        "alphas",
-        "smoothing",
-        "label",
-        "max_iter",
-        "tol",
-        "random_state",
-    )
-
     def get_params(self) -> dict[str, Any]:
         """Hyper-parameters as a JSON-ready dict."""
-        params = {name: getattr(self, name) for name in self._PARAMS}
+        params = {name: getattr(self, name) for name in _PARAMS}
         params["features"] = list(params["features"])
         if params["alphas"] is not None:
             params["alphas"] = [float(a) for a in params["alphas"]]
         return params
 
-    def _config(self) -> FeatureConfig:
+    def config(self) -> FeatureConfig:
+        """The windows and features this model uses (validated)."""
         config = FeatureConfig(
+            window_ms=self.window_ms,
+            hop_ms=self.hop_ms,
             window=self.window,
             hop=self.hop,
             features=tuple(self.features),
@@ -368,16 +305,12 @@ class PoseRegressor:
         return config
 
     def _check_params(self) -> FeatureConfig:
-        config = self._config()
-        if not (isinstance(self.alpha, (int, float)) and math.isfinite(self.alpha)):
-            raise PureposeError(f"PoseRegressor: alpha={self.alpha!r} must be a finite number")
-        if self.alpha < 0:
-            raise PureposeError(f"PoseRegressor: alpha={self.alpha!r} must be >= 0")
+        config = self.config()
+        _check_alpha(self.alpha, "alpha=")
         for a in self.alphas or ():
-            if not (isinstance(a, (int, float)) and math.isfinite(a) and a >= 0):
-                raise PureposeError(f"PoseRegressor: alphas contains {a!r}; each must be >= 0")
+            _check_alpha(a, "alphas contains ")
         if self.smoothing is not None and not (
-            isinstance(self.smoothing, (int, float)) and 0.0 < self.smoothing <= 1.0
+            isinstance(self.smoothing, int | float) and 0.0 < self.smoothing <= 1.0
         ):
             raise PureposeError(f"PoseRegressor: smoothing={self.smoothing!r} must lie in (0, 1]")
         nc = self.n_components
@@ -389,81 +322,87 @@ class PoseRegressor:
 
     def fit(
         self,
-        sessions: Iterable[SessionLike],
+        sources: Iterable[SourceLike],
         *,
-        val_sessions: Iterable[SessionLike] | None = None,
+        val_sessions: Iterable[SourceLike] | None = None,
         n_jobs: int = 1,
         quiet: bool = True,
     ) -> PoseRegressor:
-        """Fit on training sessions (paths or open Sessions); choose alpha on ``val_sessions``.
+        """Fit on training sources (paths, Sources, Recordings); choose alpha on ``val_sessions``.
 
-        Streams one session at a time through the normal equations; with
-        ``n_jobs > 1`` sessions are featurized in worker processes (paths
-        only) and the per-session sums are merged in order, so the result is
-        identical to ``n_jobs=1``.
+        See the module docstring for the steps. With ``n_jobs > 1`` sources
+        are featurized in worker processes and their statistics merged in
+        order, so the result is identical to ``n_jobs=1``.
         """
         config = self._check_params()
-        train = list(sessions)
-        val = list(val_sessions) if val_sessions is not None else []
+        train = [as_source(s) for s in sources]
+        val = [as_source(s) for s in val_sessions or ()]
         if not train:
-            raise PureposeError("PoseRegressor.fit: no training sessions given")
-        acc = self._accumulate(train, config, n_jobs, quiet)
-        n = acc.n_samples
-        n_features = acc.n_features
-        if n < 2:
-            raise PureposeError(f"PoseRegressor.fit: {n} valid training window(s); need >= 2")
-        if self.n_components is not None and self.n_components > n_features:
-            raise PureposeError(
-                f"PoseRegressor.fit: n_components={self.n_components} exceeds "
-                f"n_features={n_features}"
-            )
-        self._fit_standardize_pca(acc)
+            raise PureposeError("PoseRegressor.fit: no training sources given")
+        acc = self._statistics(train, config, n_jobs, quiet)  # 1
+        self._standardize(acc)  # 2
+        self._project(acc)  # 3
+        path = self._ridge_path(acc)  # 4: alpha -> (coef, intercept), grown as step 5 asks
         self.mean_pose_ = acc.y_mean()
-        grid = [float(a) for a in (self.alphas or DEFAULT_ALPHAS)] if val else [float(self.alpha)]
-        solutions = [self._solve_ridge(a) for a in grid]
-        if val:
-            scores = self._validate(val, config, grid, solutions, n_jobs, quiet)
-            self.val_mae_ = dict(zip(map(repr, grid), scores))
-            best = min(range(len(grid)), key=lambda i: (scores[i], -grid[i]))
-        else:
-            self.val_mae_ = {}
-            best = 0
-        self.alpha_ = grid[best]
-        self.coef_ = solutions[best]
-        self.intercept_ = acc.y_mean()
-        self.n_samples_ = n
-        self.n_features_in_ = n_features
-        self.n_channels_ = n_features // (len(config.features) * (config.n_lags + 1))
-        self.feature_names_ = _lagged_names(config, self.n_channels_)
-        self._fold()
+        val_feats = self._validation_features(val, config, n_jobs, quiet)
+        self.alpha_, self.val_scores_ = self._choose_alpha(path, val_feats)  # 5
+        self.coef_, self.intercept_ = path(self.alpha_)
+        self._fold()  # 6
         return self
 
-    def _accumulate(
-        self, train: list[SessionLike], config: FeatureConfig, n_jobs: int, quiet: bool
+    def _statistics(
+        self, train: list[Source], config: FeatureConfig, n_jobs: int, quiet: bool
     ) -> NormalEquations:
-        tasks = [(_picklable(s, n_jobs), config) for s in train]
-        progress = Progress(len(tasks), "featurize train sessions", quiet=quiet)
+        tasks = [(s, config) for s in train]
         acc = NormalEquations()
-        with progress:
-            for part in _map_ordered(_session_normal_equations, tasks, n_jobs, progress):
+        layouts = []
+        with Progress(len(tasks), "featurize training data", quiet=quiet) as progress:
+            for part, layout in map_ordered(_training_task, tasks, n_jobs, progress):
                 acc = acc.merge(part)
+                layouts.append(layout)
+        self._set_layout(layouts, config)
+        if acc.n_samples < 2:
+            raise PureposeError(
+                f"PoseRegressor.fit: {acc.n_samples} training window(s); need >= 2"
+            )
+        self.n_samples_ = acc.n_samples
         return acc
 
-    def _fit_standardize_pca(self, acc: NormalEquations) -> None:
+    def _set_layout(self, layouts: list[Layout], config: FeatureConfig) -> None:
+        first = layouts[0]
+        for lay in layouts[1:]:
+            if (lay.n_channels, lay.target_names) != (first.n_channels, first.target_names):
+                raise PureposeError(
+                    f"PoseRegressor.fit: {lay.source['name']} has {lay.n_channels} channels and "
+                    f"targets {_short(lay.target_names)}; {first.source['name']} has "
+                    f"{first.n_channels} and {_short(first.target_names)}"
+                )
+        self.n_channels_ = first.n_channels
+        self.target_names_ = list(first.target_names)
+        self.target_unit_ = first.target_unit
+        self.zero_is_rest_ = first.zero_is_rest
+        self.sample_rates_ = sorted({lay.sample_rate for lay in layouts})
+        self.trained_on_ = [lay.source for lay in layouts]
+        self.n_features_in_ = config.n_features(self.n_channels_)
+        self.feature_names_ = config.feature_names(self.n_channels_)
+
+    def _standardize(self, acc: NormalEquations) -> None:
         n = acc.n_samples
-        M = acc.xtx()
         self.mean_ = acc.x_mean()
         # Constant features get scale 1 (as StandardScaler does) instead of dividing by 0.
-        self.scale_ = [math.sqrt(M[j][j] / n) or 1.0 for j in range(len(M))]
-        inv = [1.0 / s for s in self.scale_]
-        Ms = [[m * a * b for m, b in zip(row, inv)] for row, a in zip(M, inv)]
-        Mxy = [[v * a for v in row] for row, a in zip(acc.xty(), inv)]
+        self.scale_ = [math.sqrt(m / n) or 1.0 for m in _diagonal(acc.xtx())]
+
+    def _project(self, acc: NormalEquations) -> None:
         if self.n_components is None:
-            self.components_ = None
-            self.explained_variance_ = None
-            self._gram, self._cross = Ms, Mxy
+            self.components_ = self.explained_variance_ = None
             return
-        cov = [[m / (n - 1) for m in row] for row in Ms]
+        if self.n_components > acc.n_features:
+            raise PureposeError(
+                f"PoseRegressor.fit: n_components={self.n_components} exceeds "
+                f"n_features={acc.n_features}"
+            )
+        n, inv = acc.n_samples, [1.0 / s for s in self.scale_]
+        cov = [[m * a * b / (n - 1) for m, b in zip(row, inv)] for row, a in zip(acc.xtx(), inv)]
         eigvals, eigvecs, _ = eigsh_subspace(
             cov,
             self.n_components,
@@ -471,320 +410,220 @@ class PoseRegressor:
             tol=self.tol,
             random_state=self.random_state,
         )
-        self.components_ = eigvecs
-        self.explained_variance_ = eigvals
-        W = eigvecs
-        self._gram = matmul_transposed(matmul(W, Ms), W)
-        self._cross = matmul(W, Mxy)
+        self.components_, self.explained_variance_ = eigvecs, eigvals
 
-    def _solve_ridge(self, alpha: float) -> Matrix:
-        """Ridge coefficients (20 x n_scores) from the centred Gram and cross matrices."""
-        G = [row[:] for row in self._gram]
-        for i in range(len(G)):
-            G[i][i] += alpha
-        return transpose(solve_spd(G, self._cross))
+    def _ridge_path(self, acc: NormalEquations) -> Callable[[float], tuple[Matrix, Vector]]:
+        """alpha -> (coef, intercept) of ridge on the standardized (projected) features."""
+        cache: dict[float, tuple[Matrix, Vector]] = {}
+        if self.components_ is None:
+
+            def solve(alpha: float) -> tuple[Matrix, Vector]:
+                if alpha not in cache:
+                    ((coef, _),) = ridge_path(acc, [alpha], scale=self.scale_)
+                    cache[alpha] = (coef, acc.y_mean())  # centred scores: b = mean(y)
+                return cache[alpha]
+
+            return solve
+        # Ridge on PCA scores z = W D^-1 (x - mean): Gram W Ms W^T and cross W D^-1 Mxy.
+        inv = [1.0 / s for s in self.scale_]
+        Ms = [[m * a * b for m, b in zip(row, inv)] for row, a in zip(acc.xtx(), inv)]
+        W = self.components_
+        gram = matmul_transposed(matmul(W, Ms), W)
+        cross = matmul(W, [[v * a for v in row] for row, a in zip(acc.xty(), inv)])
+
+        def solve_scores(alpha: float) -> tuple[Matrix, Vector]:
+            if alpha not in cache:
+                G = [row[:] for row in gram]
+                for i in range(len(G)):
+                    G[i][i] += alpha
+                cache[alpha] = (transpose(solve_spd(G, cross)), acc.y_mean())
+            return cache[alpha]
+
+        return solve_scores
+
+    def _validation_features(
+        self, val: list[Source], config: FeatureConfig, n_jobs: int, quiet: bool
+    ) -> list[SessionFeatures]:
+        tasks = [(s, config) for s in val]
+        feats = []
+        with Progress(len(tasks), "featurize validation data", quiet=quiet) as progress:
+            for f, layout in map_ordered(_features_task, tasks, n_jobs, progress):
+                self._check_layout(layout.n_channels, layout.target_names, layout.source["name"])
+                feats.append(f)
+        return feats
+
+    def _choose_alpha(
+        self, path, val_feats: list[SessionFeatures]
+    ) -> tuple[float, dict[str, float]]:
+        if not val_feats:
+            return float(self.alpha), {}
+        grid = sorted(float(a) for a in (self.alphas or DEFAULT_ALPHAS))
+        scores: dict[float, float] = {}
+        while True:
+            for alpha in grid:
+                if alpha not in scores:
+                    scores[alpha] = self.validation_score(val_feats, *path(alpha))
+            alphas = sorted(scores)
+            best = min(alphas, key=lambda a: (scores[a], -a))
+            lo, hi = ALPHA_LIMITS
+            if best == alphas[-1] and best * 10 <= hi * (1 + 1e-9):
+                grid = [best * 10.0]
+            elif best == alphas[0] and best / 10 >= lo * (1 - 1e-9):
+                grid = [best / 10.0]
+            else:
+                break
+        if best in (alphas[0], alphas[-1]) and len(alphas) > 1:
+            warnings.warn(
+                f"PoseRegressor: the best ridge alpha {best:g} is at the limit of the search "
+                f"({alphas[0]:g} .. {alphas[-1]:g})",
+                stacklevel=3,
+            )
+        return best, {repr(a): scores[a] for a in alphas}
+
+    @property
+    def val_metric_(self) -> str:
+        """The validation score: "mae_deg" for joint angles in radians, "nmae" otherwise."""
+        return "mae_deg" if self.target_unit_ == "rad" else "nmae"
+
+    def validation_score(
+        self, feats: list[SessionFeatures], coef: Matrix, intercept: Vector
+    ) -> float:
+        """The score ``val_metric_`` of one (coef, intercept) on validation features."""
+        A, b = self._linear_map(coef, intercept)
+        acc = TargetAccumulator(len(self.target_names_))
+        for f in feats:
+            acc.update(f.Y, self._smooth(_apply_linear(f.X, A, b)), f.mask())
+        if self.val_metric_ == "mae_deg":
+            return math.degrees(math.fsum(acc.abs_sums()) / (acc.n_frames * acc.n_targets))
+        report = acc.report(self.target_names_, self.target_unit_)
+        return report.nmae if report.nmae is not None else report.mae_mean
+
+    # -- prediction ---------------------------------------------------------
 
     def _linear_map(self, coef: Matrix, intercept: Vector) -> tuple[Matrix, Vector]:
-        """Fold standardization and PCA into one affine map on raw features: y = A x + b."""
+        """Fold standardization and PCA into one affine map on raw features: y = A x + c."""
         B = coef if self.components_ is None else matmul(coef, self.components_)
         A = [[v / s for v, s in zip(row, self.scale_)] for row in B]
-        b = [c - sum(a * m for a, m in zip(row, self.mean_)) for row, c in zip(A, intercept)]
-        return A, b
+        c = [k - math.fsum(a * m for a, m in zip(row, self.mean_)) for row, k in zip(A, intercept)]
+        return A, c
 
     def _fold(self) -> None:
         self._A, self._b = self._linear_map(self.coef_, self.intercept_)
-        self._gram = self._cross = None
-
-    def _validate(self, val, config, grid, solutions, n_jobs, quiet) -> list[float]:
-        # Scores are centred, so every candidate's intercept is the training mean pose.
-        candidates = [
-            (*self._linear_map(coef, self.mean_pose_), self.smoothing) for coef in solutions
-        ]
-        tasks = [(_picklable(s, n_jobs), config, candidates) for s in val]
-        progress = Progress(len(tasks), "score validation sessions", quiet=quiet)
-        totals = [ErrorAccumulator() for _ in grid]
-        with progress:
-            for per_alpha in _map_ordered(_session_errors, tasks, n_jobs, progress):
-                totals = [t.merge(p) for t, p in zip(totals, per_alpha)]
-        return [t.report().mae_deg for t in totals]
-
-    # -- prediction ---------------------------------------------------------
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "coef_"):
             raise NotFittedError("PoseRegressor: not fitted yet; call fit() or load() first")
 
+    def _check_layout(
+        self, n_channels: int, target_names: Sequence[str] | None, name: str
+    ) -> None:
+        if n_channels != self.n_channels_:
+            raise PureposeError(
+                f"{name}: {n_channels} EMG channels, the model was trained on {self.n_channels_}"
+            )
+        if (
+            target_names is not None
+            and len(target_names)
+            and list(target_names) != self.target_names_
+        ):
+            raise PureposeError(
+                f"{name}: targets {_short(target_names)} differ from the model's "
+                f"{_short(self.target_names_)}"
+            )
+
+    def _smooth(self, Y: Matrix) -> Matrix:
+        s = self.smoothing
+        return ema(Y, s) if s is not None and s < 1.0 and Y else Y
+
     def predict_features(self, X: Matrix) -> Matrix:
-        """Angles (n_windows x 20, radians) from already-computed feature rows (no smoothing)."""
+        """Targets (n_windows x n_targets) from already-computed feature rows (no smoothing)."""
         self._check_fitted()
         if X and len(X[0]) != self.n_features_in_:
             raise PureposeError(
                 f"PoseRegressor.predict_features: X has {len(X[0])} features, "
                 f"the model expects {self.n_features_in_}"
             )
-        return _apply_linear(X, self._A, self._b, None)
+        return _apply_linear(X, self._A, self._b)
 
-    def featurize(self, session: SessionLike) -> SessionFeatures:
-        """The model's windows, features and labels for one session."""
-        return featurize(session, self._config())
-
-    def predict(self, session: SessionLike) -> Prediction:
-        """Per-window label times and predicted angles (radians) for one session."""
+    def featurize(self, source: SourceLike) -> SessionFeatures:
+        """The model's windows, features, targets and masks for one source."""
         self._check_fitted()
-        feats = self.featurize(session)
-        return self._predict_feats(feats)
+        if isinstance(source, Recording):
+            return self._featurize(as_source(source), source)
+        src = as_source(source)
+        with src.open() as rec:
+            return self._featurize(src, rec)
 
-    def _predict_feats(self, feats: SessionFeatures) -> Prediction:
+    def _featurize(self, src: Source, rec: Recording) -> SessionFeatures:
+        self._check_layout(rec.n_channels, rec.target_names if rec.n_targets else None, rec.name)
+        return featurize(src, self.config(), recording=rec)
+
+    def predict_windows(self, feats: SessionFeatures) -> Prediction:
+        """Predictions for already-featurized windows (with the model's smoothing)."""
+        self._check_fitted()
         if feats.X and len(feats.X[0]) != self.n_features_in_:
             raise PureposeError(
                 f"{feats.name}: {len(feats.X[0])} features per window, "
                 f"the model expects {self.n_features_in_} (different channel count?)"
             )
-        return Prediction(feats.time, _apply_linear(feats.X, self._A, self._b, self.smoothing))
+        return Prediction(feats.time, self._smooth(_apply_linear(feats.X, self._A, self._b)))
+
+    def predict(self, source: SourceLike) -> Prediction:
+        """Per-window label times and predicted targets for one recording."""
+        return self.predict_windows(self.featurize(source))
 
     # -- persistence --------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """All hyper-parameters and learned numbers, JSON-ready."""
-        self._check_fitted()
-        return {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "purepose_version": __version__,
-            "params": self.get_params(),
-            "joint_names": list(JOINT_NAMES),
-            "feature_names": self.feature_names_,
-            "n_channels": self.n_channels_,
-            "n_samples": self.n_samples_,
-            "mean": self.mean_,
-            "scale": self.scale_,
-            "components": self.components_,
-            "explained_variance": self.explained_variance_,
-            "coef": self.coef_,
-            "intercept": self.intercept_,
-            "alpha": self.alpha_,
-            "val_mae_deg": self.val_mae_,
-            "mean_pose": self.mean_pose_,
-        }
+        from .model_json import model_to_dict
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
+        self._check_fitted()
+        return model_to_dict(self)
+
+    def save(self, path: PathLike) -> Any:
         """Write the model as readable JSON, atomically (never pickle)."""
+        import json
+
         text = json.dumps(self.to_dict(), indent=1, allow_nan=False)
         return atomic_write_text(path, text + "\n")
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "model") -> PoseRegressor:
         """Rebuild a fitted model, validating every field (clear error on the first bad one)."""
-        return _ModelReader(data, source).build(cls)
+        from .model_json import model_from_dict
+
+        return model_from_dict(cls, data, source)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> PoseRegressor:
+    def load(cls, path: PathLike) -> PoseRegressor:
         """Read a model saved by :meth:`save`."""
-        p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise PureposeError(f"{p}: model file not found") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PureposeError(f"{p}: cannot read model file: {exc}") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise PureposeError(
-                f"{p}: not a JSON model file ({exc.msg} at line {exc.lineno})"
-            ) from None
-        return cls.from_dict(data, source=str(p))
+        from .model_json import read_model_file
+
+        return cls.from_dict(read_model_file(path), source=str(path))
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.get_params().items() if v != _DEFAULTS.get(k)}
-        args = ", ".join(f"{k}={v!r}" for k, v in changed.items())
-        return f"PoseRegressor({args})"
+        return f"PoseRegressor({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
 
 
 _DEFAULTS = PoseRegressor().get_params()
 
 
-def _picklable(session: SessionLike, n_jobs: int) -> SessionLike:
-    """Worker processes get paths; an open Session is passed through only in-process."""
-    if n_jobs > 1 and isinstance(session, Session):
-        return session.path
-    return session
+def _check_alpha(a: Any, what: str) -> None:
+    if isinstance(a, bool) or not isinstance(a, int | float) or not (math.isfinite(a) and a >= 0):
+        raise PureposeError(f"PoseRegressor: {what}{a!r} must be a finite number >= 0")
 
 
-def _lagged_names(config: FeatureConfig, n_channels: int) -> list[str]:
-    base = feature_names(config.features, n_channels)
-    names = list(base)
-    for lag in range(1, config.n_lags + 1):
-        names += [f"{name}_lag{lag * config.lag_step}" for name in base]
-    return names
+def _diagonal(M: Matrix) -> Vector:
+    return [row[i] for i, row in enumerate(M)]
 
 
-class _ModelReader:
-    """Strict validation of a model dict: types, shapes, finiteness; one-line errors."""
-
-    def __init__(self, data: Any, source: str) -> None:
-        self.data = data
-        self.source = source
-
-    def fail(self, message: str) -> PureposeError:
-        return PureposeError(f"{self.source}: {message}")
-
-    def get(self, key: str) -> Any:
-        if key not in self.data:
-            raise self.fail(f"missing field {key!r}")
-        return self.data[key]
-
-    def number(self, value: Any, what: str) -> float:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-        ):
-            raise self.fail(f"{what} must be a finite number, got {value!r}")
-        return float(value)
-
-    def vector(self, key: str, length: int) -> Vector:
-        value = self.get(key)
-        if not isinstance(value, list) or len(value) != length:
-            got = len(value) if isinstance(value, list) else type(value).__name__
-            raise self.fail(f"{key!r} must be a list of {length} numbers, got {got}")
-        return [self.number(v, f"{key}[{i}]") for i, v in enumerate(value)]
-
-    def matrix(self, key: str, n_rows: int, n_cols: int) -> Matrix:
-        value = self.get(key)
-        if not isinstance(value, list) or len(value) != n_rows:
-            got = len(value) if isinstance(value, list) else type(value).__name__
-            raise self.fail(f"{key!r} must have {n_rows} rows, got {got}")
-        out = []
-        for i, row in enumerate(value):
-            if not isinstance(row, list) or len(row) != n_cols:
-                got = len(row) if isinstance(row, list) else type(row).__name__
-                raise self.fail(f"{key!r} row {i} must have {n_cols} numbers, got {got}")
-            out.append([self.number(v, f"{key}[{i}][{j}]") for j, v in enumerate(row)])
-        return out
-
-    def build(self, cls: type[PoseRegressor]) -> PoseRegressor:
-        if not isinstance(self.data, dict):
-            raise self.fail("model file must hold a JSON object")
-        if self.data.get("format") != FORMAT:
-            raise self.fail(f"not a purepose model (format {self.data.get('format')!r})")
-        version = self.get("version")
-        if version != FORMAT_VERSION:
-            raise self.fail(f"model format version {version!r} is not supported (expected 1)")
-        params = self.get("params")
-        if not isinstance(params, dict) or set(params) != set(PoseRegressor._PARAMS):
-            raise self.fail(f"'params' must hold exactly {list(PoseRegressor._PARAMS)}")
-        model = cls(**params)
-        try:
-            config = model._check_params()
-        except PureposeError as exc:
-            raise self.fail(f"bad hyper-parameter: {exc}") from None
-        joint_names = self.get("joint_names")
-        if joint_names != list(JOINT_NAMES):
-            raise self.fail("'joint_names' do not match the emg2pose joint order")
-        n_channels = self.get("n_channels")
-        if isinstance(n_channels, bool) or not isinstance(n_channels, int) or n_channels < 1:
-            raise self.fail(f"'n_channels' must be a positive integer, got {n_channels!r}")
-        n_features = n_channels * len(config.features) * (config.n_lags + 1)
-        names = self.get("feature_names")
-        if names != _lagged_names(config, n_channels):
-            raise self.fail("'feature_names' do not match the features and lags in 'params'")
-        n_samples = self.get("n_samples")
-        if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 2:
-            raise self.fail(f"'n_samples' must be an integer >= 2, got {n_samples!r}")
-        model.n_channels_ = n_channels
-        model.n_features_in_ = n_features
-        model.feature_names_ = names
-        model.n_samples_ = n_samples
-        model.mean_ = self.vector("mean", n_features)
-        model.scale_ = self.vector("scale", n_features)
-        if any(s <= 0 for s in model.scale_):
-            raise self.fail("'scale' entries must be > 0")
-        if model.n_components is None:
-            if self.get("components") is not None:
-                raise self.fail("'components' must be null when n_components is null")
-            model.components_ = None
-            model.explained_variance_ = None
-            n_scores = n_features
-        else:
-            n_scores = model.n_components
-            model.components_ = self.matrix("components", n_scores, n_features)
-            model.explained_variance_ = self.vector("explained_variance", n_scores)
-        model.coef_ = self.matrix("coef", N_JOINTS, n_scores)
-        model.intercept_ = self.vector("intercept", N_JOINTS)
-        model.mean_pose_ = self.vector("mean_pose", N_JOINTS)
-        model.alpha_ = self.number(self.get("alpha"), "'alpha'")
-        val = self.get("val_mae_deg")
-        if not isinstance(val, dict):
-            raise self.fail("'val_mae_deg' must be an object")
-        model.val_mae_ = {str(k): self.number(v, f"val_mae_deg[{k}]") for k, v in val.items()}
-        model._fold()
-        return model
+def _short(names: Sequence[str]) -> str:
+    names = list(names)
+    return f"{names[0]}..{names[-1]} ({len(names)})" if len(names) > 2 else str(names)
 
 
-# ---------------------------------------------------------------------------
-# Evaluation: the emg2pose metric beside the baselines
-
-
-@dataclass
-class Evaluation:
-    """Reports for the model and the two baselines over the same valid windows."""
-
-    reports: dict[str, Report]
-    n_sessions: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "n_sessions": self.n_sessions,
-            "reports": {name: r.to_dict() for name, r in self.reports.items()},
-        }
-
-
-def evaluate(
-    model: PoseRegressor,
-    sessions: Iterable[SessionLike],
-    *,
-    quiet: bool = True,
-) -> Evaluation:
-    """Score ``model`` on sessions: angular MAE (degrees) etc., beside the mean-pose
-    (training mean of each joint) and zero-pose baselines, over valid windows only.
-
-    The reports (see :mod:`purepose.metrics`) are keyed "model", "mean pose" and
-    "zero pose"; all three are computed on the same valid windows. See
-    :class:`PoseRegressor` for an example.
-
-    >>> evaluate(PoseRegressor(), ["s.hdf5"])
-    Traceback (most recent call last):
-    ...
-    purepose.errors.NotFittedError: PoseRegressor: not fitted yet; call fit() or load() first
-    """
-    model._check_fitted()
-    items = list(sessions)
-    if not items:
-        raise PureposeError("evaluate: no sessions given")
-    accs = {
-        "model": ErrorAccumulator(),
-        "mean pose": ErrorAccumulator(),
-        "zero pose": ErrorAccumulator(),
-    }
-    zero = [0.0] * N_JOINTS
-    with Progress(len(items), "evaluate sessions", quiet=quiet) as progress:
-        for feats in _iter_features(model, items):
-            if not any(feats.valid):
-                raise PureposeError(
-                    f"{feats.name}: every window ends on an inverse-kinematics failure; "
-                    "nothing to score"
-                )
-            pred = model._predict_feats(feats).angles
-            n = len(feats.Y)
-            accs["model"].update(feats.Y, pred, feats.valid)
-            accs["mean pose"].update(feats.Y, [model.mean_pose_] * n, feats.valid)
-            accs["zero pose"].update(feats.Y, [zero] * n, feats.valid)
-            progress.update()
-    return Evaluation({k: a.report() for k, a in accs.items()}, len(items))
-
-
-def _iter_features(model: PoseRegressor, items: list[SessionLike]) -> Iterator[SessionFeatures]:
-    for item in items:
-        yield model.featurize(item)
+def _apply_linear(X: Matrix, A: Matrix, b: Vector) -> Matrix:
+    """Rows of ``X A^T + b``."""
+    return [[v + c for v, c in zip(row, b)] for row in matmul_transposed(X, A)] if X else []

@@ -947,18 +947,21 @@ def pose_traces_svg(
     *,
     joints: Sequence[int | str],
     joint_names: Sequence[str] = JOINT_NAMES,
+    valid: Sequence[bool] | None = None,
+    unit: str = "rad",
     title: str | None = None,
     width: int = 900,
     panel_height: int = 130,
 ) -> str:
-    """True vs predicted joint angles over time, one panel per chosen joint, as SVG text.
+    """True vs predicted targets over time, one panel per chosen target, as SVG text.
 
-    Shapes: ``time`` (n,) seconds, ``y_true`` and ``y_pred`` (n, n_joints) in
-    radians, drawn in degrees (deg = rad * 180 / pi). Frames where inverse
-    kinematics failed (all true angles zero) have no ground truth: the true
-    line breaks there and the span is shaded. ``joints`` are indices or names
-    from ``joint_names``. Long windows are decimated like the EMG traces;
-    unix timestamps are shown as seconds since the first sample.
+    Shapes: ``time`` (n,) seconds, ``y_true`` and ``y_pred`` (n, n_targets).
+    Joint angles in radians (``unit="rad"``) are drawn in degrees (deg = rad
+    * 180 / pi); other units as they are. Frames without ground truth
+    (``valid`` False; by default the emg2pose inverse-kinematics failures,
+    all angles zero) break the true line and are shaded. ``joints`` are
+    indices or names from ``joint_names``. Long windows are decimated like
+    the EMG traces; unix timestamps are shown as seconds since the first sample.
 
     >>> t = [0.0, 0.1, 0.2, 0.3]
     >>> truth = [[0.1, 0.2], [0.0, 0.0], [0.2, 0.1], [0.3, 0.3]]
@@ -982,7 +985,12 @@ def pose_traces_svg(
     if panel_height < 40:
         raise PureposeError(f"{func}: panel_height={panel_height} must be at least 40")
 
-    valid = valid_mask(y_true)
+    if valid is None:
+        valid = valid_mask(y_true)
+    elif len(valid) != len(y_true):
+        raise PureposeError(f"{func}: valid has {len(valid)} entries for {len(y_true)} rows")
+    valid = [bool(v) for v in valid]
+    convert, shown_unit = (math.degrees, "deg") if unit == "rad" else (float, unit)
     good_runs, gap_runs = _runs(valid, True), _runs(valid, False)
     gap = 28.0
     top = (44.0 if title else 14.0) + 34
@@ -998,8 +1006,8 @@ def pose_traces_svg(
     for p, j in enumerate(chosen):
         py0 = top + p * (panel_height + gap)
         py1 = py0 + panel_height
-        true_deg = [math.degrees(row[j]) for row in y_true]
-        pred_deg = [math.degrees(row[j]) for row in y_pred]
+        true_deg = [convert(row[j]) for row in y_true]
+        pred_deg = [convert(row[j]) for row in y_pred]
         shown = [v for v, ok in zip(true_deg, valid, strict=True) if ok] + pred_deg
         ticks = nice_ticks(min(shown), max(shown), 5, loose=True)
         to_y = linear_scale((ticks[0], ticks[-1]), (py1, py0))
@@ -1033,7 +1041,14 @@ def pose_traces_svg(
             body.append(line(x0, y, x1, y, stroke=_GRID, stroke_width=0.8))
             body.append(text(x0 - 6, y + 4, label, size=10, text_anchor="end", fill=_INK))
         body.append(
-            text(x0, py0 - 6, f"{joint_names[j]} (deg)", size=12, font_weight="bold", fill=_INK)
+            text(
+                x0,
+                py0 - 6,
+                f"{joint_names[j]} ({shown_unit})",
+                size=12,
+                font_weight="bold",
+                fill=_INK,
+            )
         )
         ts, vs = _decimate(time, pred_deg, n_columns)
         body.append(

@@ -40,7 +40,7 @@ def model_file(synth_dataset: Path, tmp_path_factory: pytest.TempPathFactory) ->
 def test_fit_writes_a_model_and_reports_the_alpha_grid(model_file: Path, capsys) -> None:
     data = json.loads(model_file.read_text())
     assert data["format"] == "purepose.PoseRegressor"
-    assert len(data["val_mae_deg"]) == 7
+    assert len(data["val_scores"]) >= 7 and data["val_metric"] == "mae_deg"
     assert data["params"]["features"] == ["logpow", "wl"]
 
 
@@ -97,7 +97,10 @@ def test_demo_runs_and_prints_the_finger_table(tmp_path: Path, capsys) -> None:
         (["predict", "nope.json", "x.hdf5", "--out", "p.csv"], "model file not found"),
         (["fit", "no-such-dir", "--out", "m.json"], "no-such-dir"),
         (["demo", "--sessions", "2"], "--sessions=2 must be >= 3"),
-        (["fit", "a.hdf5", "--split", "train", "--out", "m.json"], "--split needs DATA"),
+        (["fit", "a.hdf5", "--split", "train", "--out", "m.json"], "a.hdf5: no such file"),
+        (["fit", "x", "--reps", "1,x", "--out", "m.json"], "--reps '1,x': expected"),
+        (["fit", "x", "--window-ms", "0", "--out", "m.json"], "window_ms=0.0 must be"),
+        (["fit", "x", "--lags", "10000", "--out", "m.json"], "n_lags=10000 must be"),
         (["demo", "--jobs", "0"], "--jobs=0"),
     ],
 )
@@ -151,7 +154,7 @@ def test_plot_pose_and_errors(model_file: Path, synth_dataset: Path, tmp_path: P
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--joints", "WRIST"], "unknown joint 'WRIST'"),
+        (["--joints", "WRIST"], "unknown target 'WRIST'"),
         (["--start", "99"], "--start 99 is outside"),
         (["--duration", "0"], "--duration 0 must be > 0"),
     ],

@@ -546,10 +546,10 @@ def test_cli_plot_emg_writes_chosen_channels(synth_session, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--start", "10"], "--start 10 is outside the session"),
-        (["--start", "-1"], "--start -1 is outside the session"),
+        (["--start", "10"], "--start 10 is outside the recording"),
+        (["--start", "-1"], "--start -1 is outside the recording"),
         (["--duration", "0"], "--duration 0 must be positive"),
-        (["--start", "3", "--duration", "2"], "ends at 5 s, beyond the session"),
+        (["--start", "3", "--duration", "2"], "ends at 5 s, beyond the recording"),
         (["--channels", "0-16"], "'0-16' is outside 0-15"),
         (["--channels", "a"], "expected numbers and ranges"),
     ],

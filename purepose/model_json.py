@@ -1,0 +1,281 @@
+"""PoseRegressor as JSON: what a saved model holds, and the strict check of a model file.
+
+A model file is plain JSON (never pickle), readable by eye:
+
+    format, version, purepose_version    what it is
+    params                               the hyper-parameters (PoseRegressor.get_params)
+    layout                               n_channels, target_names, target_unit,
+                                         zero_is_rest, sample_rates
+    feature_names, n_samples             the feature columns; training windows
+    mean, scale                          the standardization
+    components, explained_variance       the PCA (null without)
+    coef, intercept, alpha               the ridge solution
+    val_metric, val_scores               the validation search (alpha -> score)
+    mean_pose                            each target's training mean (the baseline)
+    trained_on                           name, SHA-256 and part of each training file
+
+Reading checks every field before it builds anything: types, finiteness, and
+every shape against the sizes the file declares, which are themselves bounded
+(a model cannot declare more features than ``windows.MAX_FEATURES``), so a
+small hostile file cannot make the reader allocate gigabytes. Version 1 files
+(purepose 0.1: emg2pose only, windows in samples) are read too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import PureposeError
+from .io import JOINT_NAMES
+from .types import Matrix, PathLike, Vector
+from .windows import MAX_FEATURES
+
+FORMAT = "purepose.PoseRegressor"
+FORMAT_VERSION = 2
+MAX_MODEL_BYTES = 512 << 20
+"""Largest model file read (512 MiB): a ridge model of MAX_FEATURES features is far smaller."""
+
+
+def model_to_dict(model: Any) -> dict[str, Any]:
+    """The JSON-ready dict of a fitted PoseRegressor (module docstring)."""
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "purepose_version": __version__,
+        "params": model.get_params(),
+        "layout": {
+            "n_channels": model.n_channels_,
+            "target_names": list(model.target_names_),
+            "target_unit": model.target_unit_,
+            "zero_is_rest": model.zero_is_rest_,
+            "sample_rates": list(model.sample_rates_),
+        },
+        "feature_names": model.feature_names_,
+        "n_samples": model.n_samples_,
+        "mean": model.mean_,
+        "scale": model.scale_,
+        "components": model.components_,
+        "explained_variance": model.explained_variance_,
+        "coef": model.coef_,
+        "intercept": model.intercept_,
+        "alpha": model.alpha_,
+        "val_metric": model.val_metric_,
+        "val_scores": model.val_scores_,
+        "mean_pose": model.mean_pose_,
+        "trained_on": model.trained_on_,
+    }
+
+
+def read_model_file(path: PathLike) -> Any:
+    """The parsed JSON of a model file, with one-line errors for every way reading fails."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_MODEL_BYTES:
+            raise PureposeError(f"{p}: {size:,} bytes is larger than a model file can be")
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PureposeError(f"{p}: model file not found") from None
+    except IsADirectoryError:
+        raise PureposeError(f"{p}: is a directory, not a model file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PureposeError(f"{p}: cannot read model file: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PureposeError(
+            f"{p}: not a JSON model file ({exc.msg} at line {exc.lineno})"
+        ) from None
+    except RecursionError:
+        raise PureposeError(f"{p}: not a model file (JSON nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise PureposeError(f"{p}: not a model file ({exc})") from None
+
+
+class _Reader:
+    """Field-by-field validation with one-line errors naming the file and the field."""
+
+    def __init__(self, data: Any, source: str) -> None:
+        self.data = data
+        self.source = source
+
+    def fail(self, message: str) -> PureposeError:
+        return PureposeError(f"{self.source}: {message}")
+
+    def get(self, key: str, where: dict[str, Any] | None = None) -> Any:
+        where = self.data if where is None else where
+        if key not in where:
+            raise self.fail(f"missing field {key!r}")
+        return where[key]
+
+    def number(self, value: Any, what: str) -> float:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise self.fail(f"{what} must be a finite number, got {str(value)[:40]}")
+        return float(value)
+
+    def integer(self, value: Any, what: str, low: int, high: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.fail(f"{what} must be an integer in [{low}, {high}], got {str(value)[:40]}")
+        return value
+
+    def vector(self, key: str, length: int) -> Vector:
+        value = self.get(key)
+        if not isinstance(value, list) or len(value) != length:
+            got = len(value) if isinstance(value, list) else type(value).__name__
+            raise self.fail(f"{key!r} must be a list of {length} numbers, got {got}")
+        return [self.number(v, f"{key}[{i}]") for i, v in enumerate(value)]
+
+    def matrix(self, key: str, n_rows: int, n_cols: int) -> Matrix:
+        value = self.get(key)
+        if not isinstance(value, list) or len(value) != n_rows:
+            got = len(value) if isinstance(value, list) else type(value).__name__
+            raise self.fail(f"{key!r} must have {n_rows} rows, got {got}")
+        out = []
+        for i, row in enumerate(value):
+            if not isinstance(row, list) or len(row) != n_cols:
+                got = len(row) if isinstance(row, list) else type(row).__name__
+                raise self.fail(f"{key!r} row {i} must have {n_cols} numbers, got {got}")
+            out.append([self.number(v, f"{key}[{i}][{j}]") for j, v in enumerate(row)])
+        return out
+
+    def strings(self, value: Any, what: str, max_len: int) -> list[str]:
+        if (
+            not isinstance(value, list)
+            or not 0 < len(value) <= max_len
+            or not all(isinstance(v, str) for v in value)
+        ):
+            raise self.fail(f"{what} must be a list of 1 to {max_len} strings")
+        return value
+
+
+def _upgrade_v1(data: dict[str, Any], reader: _Reader) -> dict[str, Any]:
+    """A version-1 model (emg2pose only, windows in samples) as a version-2 dict."""
+    params = dict(reader.get("params")) if isinstance(data.get("params"), dict) else {}
+    params.setdefault("window_ms", None)
+    params.setdefault("hop_ms", None)
+    if reader.get("joint_names") != list(JOINT_NAMES):
+        raise reader.fail("'joint_names' do not match the emg2pose joint order")
+    out = dict(data)
+    out["params"] = params
+    out["layout"] = {
+        "n_channels": reader.get("n_channels"),
+        "target_names": list(JOINT_NAMES),
+        "target_unit": "rad",
+        "zero_is_rest": True,
+        "sample_rates": [2000.0],
+    }
+    out["val_metric"] = "mae_deg"
+    out["val_scores"] = reader.get("val_mae_deg")
+    out["trained_on"] = []
+    return out
+
+
+def model_from_dict(cls: type, data: Any, source: str = "model") -> Any:
+    """Rebuild a fitted PoseRegressor from a model dict, checking every field first."""
+    from .model import _PARAMS
+
+    reader = _Reader(data, source)
+    if not isinstance(data, dict):
+        raise reader.fail("model file must hold a JSON object")
+    if data.get("format") != FORMAT:
+        raise reader.fail(f"not a purepose model (format {str(data.get('format'))[:40]!r})")
+    version = reader.get("version")
+    if version == 1:
+        data = _upgrade_v1(data, reader)
+        reader = _Reader(data, source)
+    elif version != FORMAT_VERSION:
+        raise reader.fail(
+            f"model format version {str(version)[:20]} is not supported (expected 2)"
+        )
+    params = reader.get("params")
+    if not isinstance(params, dict) or set(params) != set(_PARAMS):
+        raise reader.fail(f"'params' must hold exactly {list(_PARAMS)}")
+    model = cls(**params)
+    try:
+        config = model._check_params()
+    except PureposeError as exc:
+        raise reader.fail(f"bad hyper-parameter: {exc}") from None
+    _read_layout(reader, model, config)
+    _read_numbers(reader, model)
+    model._fold()
+    return model
+
+
+def _read_layout(reader: _Reader, model: Any, config: Any) -> None:
+    layout = reader.get("layout")
+    if not isinstance(layout, dict):
+        raise reader.fail("'layout' must be an object")
+    n_channels = reader.integer(reader.get("n_channels", layout), "'n_channels'", 1, MAX_FEATURES)
+    n_features = config.n_features(n_channels)
+    if n_features > MAX_FEATURES:
+        raise reader.fail(
+            f"{n_channels} channels x {len(config.features)} features x {config.n_lags + 1} "
+            f"lags = {n_features} features, more than {MAX_FEATURES}"
+        )
+    names = reader.strings(reader.get("target_names", layout), "'target_names'", MAX_FEATURES)
+    unit = reader.get("target_unit", layout)
+    if not isinstance(unit, str):
+        raise reader.fail("'target_unit' must be a string")
+    zero_is_rest = reader.get("zero_is_rest", layout)
+    if not isinstance(zero_is_rest, bool):
+        raise reader.fail("'zero_is_rest' must be true or false")
+    rates = reader.get("sample_rates", layout)
+    if not isinstance(rates, list) or not 0 < len(rates) <= 100:
+        raise reader.fail("'sample_rates' must be a list of 1 to 100 numbers")
+    model.sample_rates_ = [reader.number(r, "sample_rates entry") for r in rates]
+    if reader.get("feature_names") != config.feature_names(n_channels):
+        raise reader.fail("'feature_names' do not match the features and lags in 'params'")
+    model.n_channels_ = n_channels
+    model.n_features_in_ = n_features
+    model.feature_names_ = config.feature_names(n_channels)
+    model.target_names_ = list(names)
+    model.target_unit_ = unit
+    model.zero_is_rest_ = zero_is_rest
+    trained_on = reader.get("trained_on")
+    if not isinstance(trained_on, list) or not all(
+        isinstance(t, dict) and isinstance(t.get("name"), str) and isinstance(t.get("sha256"), str)
+        for t in trained_on
+    ):
+        raise reader.fail("'trained_on' must be a list of {name, sha256, part} objects")
+    model.trained_on_ = trained_on
+
+
+def _read_numbers(reader: _Reader, model: Any) -> None:
+    n_features, n_targets = model.n_features_in_, len(model.target_names_)
+    model.n_samples_ = reader.integer(reader.get("n_samples"), "'n_samples'", 2, 10**15)
+    model.mean_ = reader.vector("mean", n_features)
+    model.scale_ = reader.vector("scale", n_features)
+    if any(s <= 0 for s in model.scale_):
+        raise reader.fail("'scale' entries must be > 0")
+    if model.n_components is None:
+        if reader.get("components") is not None:
+            raise reader.fail("'components' must be null when n_components is null")
+        model.components_ = model.explained_variance_ = None
+        n_scores = n_features
+    else:
+        n_scores = model.n_components
+        if n_scores > n_features:
+            raise reader.fail(f"n_components={n_scores} exceeds the {n_features} features")
+        model.components_ = reader.matrix("components", n_scores, n_features)
+        model.explained_variance_ = reader.vector("explained_variance", n_scores)
+    model.coef_ = reader.matrix("coef", n_targets, n_scores)
+    model.intercept_ = reader.vector("intercept", n_targets)
+    model.mean_pose_ = reader.vector("mean_pose", n_targets)
+    model.alpha_ = reader.number(reader.get("alpha"), "'alpha'")
+    metric = reader.get("val_metric")
+    if metric not in ("mae_deg", "nmae"):
+        raise reader.fail("'val_metric' must be 'mae_deg' or 'nmae'")
+    scores = reader.get("val_scores")
+    if not isinstance(scores, dict) or len(scores) > 1000:
+        raise reader.fail("'val_scores' must be an object of at most 1000 entries")
+    model.val_scores_ = {
+        str(k)[:40]: reader.number(v, f"val_scores[{str(k)[:40]}]") for k, v in scores.items()
+    }

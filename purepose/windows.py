@@ -1,0 +1,309 @@
+"""From a recording to feature rows: file -> windows -> features, in one direction.
+
+A model never looks at single samples. It looks at windows of ``window``
+samples that slide by ``hop``; window k covers samples [k hop, k hop + window)
+and is labelled by the target row at its last sample (``label="end"``, causal:
+the model uses only EMG up to the moment it predicts) or at its centre. Its
+features f_k are per-channel summaries (purepose.signal), optionally with the
+features of the ``n_lags`` windows ``lag_step`` hops before it:
+
+    x_k = [f_k, f_(k - s), ..., f_(k - L s)]        L = n_lags, s = lag_step
+
+Window and hop are given in milliseconds and converted with each file's own
+sample rate (``round(ms * rate / 1000)`` samples), so the same model sees 100 ms
+windows in a 2 kHz emg2pose session and in a 100 Hz NinaPro file; or in
+samples, which then mean the same count in every file.
+
+``iter_windows`` reads the EMG in chunks of rows and yields the windows that
+each chunk completes, carrying over the rows later windows still need, so
+memory is bounded by the chunk, not by the recording. ``featurize`` turns
+one source into a :class:`SessionFeatures`: label times, feature rows, target
+rows, and three masks per window (target valid, in the chosen repetitions,
+during a movement).
+
+Cost: O(n_samples n_channels) per feature; targets are read at the label rows
+only (a strided read of every hop-th row).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .errors import PureposeError
+from .recording import Recording
+from .signal import DEFAULT_FEATURES, FEATURES, extract_features, feature_names, lag_stack
+from .sources import Source, as_source
+from .types import Matrix, Vector
+
+CHUNK_ROWS = 1 << 15
+"""EMG rows read at a time: bounds the memory of featurizing one recording."""
+
+MAX_LAGS = 64
+MAX_WINDOW_SECONDS = 60.0
+MAX_FEATURES = 4096
+"""Limits on the feature layout (the normal equations hold MAX_FEATURES^2 numbers)."""
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """How windows and features are made; part of a model's hyper-parameters.
+
+    ``window_ms``/``hop_ms`` (default 100 ms every 20 ms) or, overriding them,
+    ``window``/``hop`` in samples.
+    """
+
+    window_ms: float | None = 100.0
+    hop_ms: float | None = 20.0
+    window: int | None = None
+    hop: int | None = None
+    features: tuple[str, ...] = DEFAULT_FEATURES
+    threshold: float = 0.0
+    n_lags: int = 0
+    lag_step: int = 1
+    label: str = "end"
+
+    def validate(self, where: str = "PoseRegressor") -> None:
+        """Raise PureposeError naming the first bad field."""
+        for name in ("window", "hop"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < 1
+            ):
+                raise PureposeError(f"{where}: {name}={value!r} must be None or an integer >= 1")
+        for name in ("window_ms", "hop_ms"):
+            value = getattr(self, name)
+            if value is not None and not (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and 0 < value <= 1000 * MAX_WINDOW_SECONDS
+            ):
+                raise PureposeError(
+                    f"{where}: {name}={value!r} must be a number of milliseconds in (0, "
+                    f"{1000 * MAX_WINDOW_SECONDS:g}]"
+                )
+        if self.window is None and self.window_ms is None:
+            raise PureposeError(f"{where}: give window_ms or window (samples)")
+        if self.hop is None and self.hop_ms is None:
+            raise PureposeError(f"{where}: give hop_ms or hop (samples)")
+        for name, limit in (("n_lags", MAX_LAGS), ("lag_step", 10_000)):
+            value = getattr(self, name)
+            low = 0 if name == "n_lags" else 1
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= limit:
+                raise PureposeError(
+                    f"{where}: {name}={value!r} must be an integer in [{low}, {limit}]"
+                )
+        unknown = [f for f in self.features if f not in FEATURES]
+        if not self.features or unknown or len(set(self.features)) != len(self.features):
+            raise PureposeError(
+                f"{where}: features={list(self.features)!r} must be a non-empty subset "
+                f"of {list(FEATURES)} without repeats"
+            )
+        if self.label not in ("end", "center"):
+            raise PureposeError(f"{where}: label={self.label!r} must be 'end' or 'center'")
+        if not (
+            isinstance(self.threshold, int | float)
+            and math.isfinite(self.threshold)
+            and self.threshold >= 0
+        ):
+            raise PureposeError(f"{where}: threshold={self.threshold!r} must be >= 0")
+
+    def in_samples(self, sample_rate: float, where: str = "") -> tuple[int, int]:
+        """(window, hop) in samples at ``sample_rate`` Hz.
+
+        >>> FeatureConfig().in_samples(2000.0), FeatureConfig().in_samples(100.0)
+        ((200, 40), (10, 2))
+        >>> FeatureConfig(hop_ms=1.0).in_samples(100.0, "S1.mat")
+        Traceback (most recent call last):
+        ...
+        purepose.errors.PureposeError: S1.mat: hop of 1 ms is 0 samples at 100 Hz; need at least 1
+        """
+        out = []
+        for name, samples, ms in (
+            ("window", self.window, self.window_ms),
+            ("hop", self.hop, self.hop_ms),
+        ):
+            if samples is None:
+                samples = round(ms * sample_rate / 1000.0)  # type: ignore[operator]
+                if samples < 1:
+                    raise PureposeError(
+                        f"{where}: {name} of {ms:g} ms is {samples} samples at "
+                        f"{sample_rate:g} Hz; need at least 1"
+                    )
+            if samples > MAX_WINDOW_SECONDS * sample_rate:
+                raise PureposeError(
+                    f"{where}: {name} of {samples} samples is longer than "
+                    f"{MAX_WINDOW_SECONDS:g} s at {sample_rate:g} Hz"
+                )
+            out.append(samples)
+        return out[0], out[1]
+
+    def label_offset(self, window: int) -> int:
+        """Index of the label row inside a window: its last sample, or its centre."""
+        return window - 1 if self.label == "end" else (window - 1) // 2
+
+    def n_features(self, n_channels: int) -> int:
+        """Width of a feature row: channels x features x (lags + 1)."""
+        return n_channels * len(self.features) * (self.n_lags + 1)
+
+    def feature_names(self, n_channels: int) -> list[str]:
+        """Column names: rms_ch00 ..., then the lags as rms_ch00_lag2 ... (lag in hops)."""
+        base = feature_names(self.features, n_channels)
+        names = list(base)
+        for lag in range(1, self.n_lags + 1):
+            names += [f"{name}_lag{lag * self.lag_step}" for name in base]
+        return names
+
+    def check_width(self, n_channels: int, where: str) -> None:
+        d = self.n_features(n_channels)
+        if d > MAX_FEATURES:
+            raise PureposeError(
+                f"{where}: {n_channels} channels x {len(self.features)} features x "
+                f"{self.n_lags + 1} lags = {d} features per window, more than {MAX_FEATURES}"
+            )
+
+
+class WindowChunk(NamedTuple):
+    """EMG rows holding windows ``first .. first + n_windows - 1`` of a recording (in order)."""
+
+    emg: Matrix
+    first: int
+    n_windows: int
+
+
+def iter_windows(
+    recording: Recording, window: int, hop: int, *, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[WindowChunk]:
+    """Yield the EMG of consecutive windows, reading ``chunk_rows`` rows at a time.
+
+    Each chunk's ``emg`` starts at the first sample of window ``first`` and
+    holds exactly the rows of its ``n_windows`` windows; the rows that later
+    windows still need are carried into the next chunk.
+
+    >>> from purepose.recording import ArrayRecording
+    >>> rec = ArrayRecording("r", emg=[[float(i)] for i in range(10)], targets=[[0.0]] * 10,
+    ...                      sample_rate=1.0)
+    >>> [(c.first, c.n_windows, len(c.emg)) for c in iter_windows(rec, 4, 2, chunk_rows=5)]
+    [(0, 1, 4), (1, 3, 8)]
+    """
+    n_samples = len(recording)
+    chunk_rows = max(chunk_rows, window)
+    carry: Matrix = []
+    next_window = 0
+    for chunk_start in range(0, n_samples, chunk_rows):
+        chunk_stop = min(chunk_start + chunk_rows, n_samples)
+        emg = carry + recording.read_field("emg", chunk_start, chunk_stop)
+        offset = chunk_stop - len(emg)  # sample index of emg[0]
+        local = next_window * hop - offset  # index of the next window's first row in emg
+        n_new = (len(emg) - local - window) // hop + 1 if len(emg) - local >= window else 0
+        if n_new > 0:
+            yield WindowChunk(emg[local : local + (n_new - 1) * hop + window], next_window, n_new)
+            next_window += n_new
+        carry = emg[next_window * hop - offset :]
+
+
+class SessionFeatures(NamedTuple):
+    """One source's windows: label times, features, targets and masks (one entry per window).
+
+    ``valid``: the target row can be used (not an IK failure); ``selected``:
+    the window is in the source's repetitions (all True without --split/--reps);
+    ``movement``: the label sample is during a movement (None without stimulus labels).
+    """
+
+    name: str
+    time: Vector
+    X: Matrix
+    Y: Matrix
+    valid: list[bool]
+    selected: list[bool]
+    movement: list[bool] | None
+    label_rows: list[int]
+    sample_rate: float
+
+    def mask(self, *, movement_only: bool = False) -> list[bool]:
+        """Windows to train on or score: valid and selected (and during a movement)."""
+        keep = [v and s for v, s in zip(self.valid, self.selected)]
+        if movement_only:
+            if self.movement is None:
+                raise PureposeError(
+                    f"{self.name}: no stimulus labels, so movement frames are unknown"
+                )
+            keep = [k and m for k, m in zip(keep, self.movement)]
+        return keep
+
+
+def featurize(
+    source: Source | Recording | str,
+    config: FeatureConfig,
+    *,
+    recording: Recording | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> SessionFeatures:
+    """Windows, features (with lags), targets and masks of one source.
+
+    ``source`` is a path, a :class:`~purepose.sources.Source` (a file and its
+    repetitions) or an open Recording; pass ``recording`` to featurize a
+    Source whose file is already open. Raises PureposeError if the recording
+    is shorter than one window or its feature rows would be wider than
+    ``MAX_FEATURES``.
+
+    >>> import tempfile, pathlib
+    >>> from purepose.synth import make_session
+    >>> path = make_session(pathlib.Path(tempfile.mkdtemp()) / "s.hdf5", seconds=0.5)
+    >>> f = featurize(path, FeatureConfig(window_ms=100, hop_ms=50, features=("rms", "wl")))
+    >>> len(f.X), len(f.X[0]), len(f.Y[0])      # (1000 - 200) // 100 + 1 windows
+    (9, 32, 20)
+    >>> featurize(path, FeatureConfig(window_ms=1000))
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: ...s.hdf5: 1000 samples is fewer than one window (2000 samples)
+    """
+    src = as_source(source)
+    if recording is None and isinstance(source, Recording):
+        recording = source
+    if recording is not None:
+        return _featurize_open(src, recording, config, chunk_rows)
+    with src.open() as rec:
+        return _featurize_open(src, rec, config, chunk_rows)
+
+
+def _featurize_open(
+    src: Source, rec: Recording, config: FeatureConfig, chunk_rows: int
+) -> SessionFeatures:
+    where = str(rec.path)
+    config.check_width(rec.n_channels, where)
+    window, hop = config.in_samples(rec.sample_rate, where)
+    n_samples = len(rec)
+    if n_samples < window:
+        raise PureposeError(
+            f"{where}: {n_samples} samples is fewer than one window ({window} samples)"
+        )
+    rows: Matrix = []
+    for chunk in iter_windows(rec, window, hop, chunk_rows=chunk_rows):
+        rows += extract_features(
+            chunk.emg, window=window, hop=hop, features=config.features, threshold=config.threshold
+        )
+    if config.n_lags:
+        rows = lag_stack(rows, config.n_lags, step=config.lag_step)
+    first = config.label_offset(window)
+    label_rows = list(range(first, first + len(rows) * hop, hop))
+    last = label_rows[-1]
+    # Targets are a regular stride of rows: read just those.
+    targets = (
+        rec.read_field("targets", first, last + 1, hop) if rec.n_targets else [[] for _ in rows]
+    )
+    times = rec.read_field("time")[first : last + 1 : hop]  # the whole column: order is checked
+    selected_rows = src.selected_rows(rec)
+    selected = (
+        [True] * len(rows) if selected_rows is None else [selected_rows[i] for i in label_rows]
+    )
+    movement = None
+    if "stimulus" in rec.label_names:
+        moving = src.movement_rows(rec)
+        movement = [moving[i] for i in label_rows]
+    valid = rec.valid_mask(targets) if rec.n_targets else [False] * len(rows)
+    return SessionFeatures(
+        rec.name, times, rows, targets, valid, selected, movement, label_rows, rec.sample_rate
+    )
