@@ -517,6 +517,14 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seconds", type=float, default=20.0, help="seconds per session (20)")
     p.add_argument("--seed", type=int, default=0, help="random seed (0)")
     p.add_argument("--users", type=int, default=1, help="number of users, 3+ sessions each (1)")
+    p.add_argument(
+        "--sample-rate",
+        type=float,
+        default=2000.0,
+        metavar="HZ",
+        help="sample rate, a multiple of 100 Hz (2000, emg2pose's)",
+    )
+    p.add_argument("--channels", type=int, default=16, help="EMG channels on the ring (16)")
     _common_options(p)
     p.set_defaults(handler=_cmd_synth)
 
@@ -530,6 +538,8 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         seconds=args.seconds,
         seed=args.seed,
         n_users=args.users,
+        sample_rate=args.sample_rate,
+        n_channels=args.channels,
         quiet=args.quiet,
     )
     for path in paths:

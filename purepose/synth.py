@@ -67,8 +67,13 @@ from .errors import PureposeError
 from .io import GROUP, METADATA_COLUMNS, N_CHANNELS, N_JOINTS, SAMPLE_RATE, TIMESERIES
 from .types import PathLike
 
-DTYPE = [("time", "<f8"), ("joint_angles", "<f8", (N_JOINTS,)), ("emg", "<f4", (N_CHANNELS,))]
-"""The emg2pose compound row type, as h5py accepts it without numpy."""
+
+def row_dtype(n_channels: int = N_CHANNELS) -> list[tuple]:
+    """The emg2pose compound row type, as h5py accepts it without numpy."""
+    return [("time", "<f8"), ("joint_angles", "<f8", (N_JOINTS,)), ("emg", "<f4", (n_channels,))]
+
+
+DTYPE = row_dtype()
 
 STAGES = (
     "FingerFreeform_both",
@@ -82,8 +87,9 @@ STAGES = (
 DEFAULT_USER = "5e0000000a"
 DEFAULT_START_TIME = 1_670_313_600.0  # 2022-12-06 08:00 UTC, the era of the real recordings
 
-CONTROL_STEP = 20  # rows per control frame: pose and envelopes at 100 Hz
-BLOCK_ROWS = 10_000  # rows generated and written at a time (a multiple of CONTROL_STEP)
+CONTROL_RATE = 100.0  # Hz: pose and envelopes are computed at 100 Hz, then interpolated
+BLOCK_FRAMES = 500  # control frames generated and written at a time (5 s)
+MAX_SECONDS = 24 * 3600.0  # one synthetic session is at most a day long
 IK_FAILURE_FRACTION = 0.07
 CROSSTALK = 0.15
 
@@ -161,22 +167,24 @@ def _shared_model() -> tuple[list[list[float]], list[list[float]]]:
 _W, _G = _shared_model()
 
 
-def _user_mixing(user: str, side: str) -> tuple[list[list[float]], list[float], list[float]]:
-    """Per-user electrode model: Mix (16 x 8), gains (16,), noise floors (16,)."""
+def _user_mixing(
+    user: str, side: str, n_channels: int = N_CHANNELS
+) -> tuple[list[list[float]], list[float], list[float]]:
+    """Per-user electrode model: Mix (C x 8), gains (C,), noise floors (C,), C channels."""
     rng = random.Random(f"purepose.synth/user/{user}")
-    rotation = rng.uniform(-0.5, 0.5) * 2.0 * math.pi / N_CHANNELS
+    rotation = rng.uniform(-0.5, 0.5) * 2.0 * math.pi / n_channels
     mirror = -1.0 if side == "left" else 1.0
     mix = []
-    for c in range(N_CHANNELS):
-        angle = mirror * (2.0 * math.pi * c / N_CHANNELS + rotation)
+    for c in range(n_channels):
+        angle = mirror * (2.0 * math.pi * c / n_channels + rotation)
         mix.append(
             [
                 0.85 * math.exp(3.0 * (math.cos(angle - m) - 1.0)) + 0.15 * rng.random()
                 for m in _MUSCLE_ANGLES
             ]
         )
-    gains = [8.0 * rng.uniform(0.85, 1.15) for _ in range(N_CHANNELS)]
-    floors = [1.5 * rng.uniform(0.8, 1.2) for _ in range(N_CHANNELS)]
+    gains = [8.0 * rng.uniform(0.85, 1.15) for _ in range(n_channels)]
+    floors = [1.5 * rng.uniform(0.8, 1.2) for _ in range(n_channels)]
     return mix, gains, floors
 
 
@@ -222,7 +230,7 @@ def _gesture_drive(rng: random.Random, t: Sequence[float]) -> list[list[float]]:
 
 def _control_pose(rng: random.Random, n_frames: int) -> list[list[float]]:
     """Normalised joint positions q (n_frames x 20), each in (0, 1)."""
-    t = [f * CONTROL_STEP / SAMPLE_RATE for f in range(n_frames)]
+    t = [f / CONTROL_RATE for f in range(n_frames)]
     s = _latent_synergies(rng, t)
     drive = _gesture_drive(rng, t)
     rest = [rng.uniform(-0.5, 0.0) for _ in range(N_JOINTS)]
@@ -241,7 +249,7 @@ def _control_pose(rng: random.Random, n_frames: int) -> list[list[float]]:
 def _muscles(q: list[list[float]]) -> list[list[float]]:
     """Muscle activations (n_frames x 8) from positions q and their velocities."""
     n = len(q)
-    rate = SAMPLE_RATE / CONTROL_STEP
+    rate = CONTROL_RATE
     out = []
     for f in range(n):
         now, before, after = q[f], q[max(f - 1, 0)], q[min(f + 1, n - 1)]
@@ -275,21 +283,20 @@ def _envelopes(
 
 # ---- 2 kHz signals -----------------------------------------------------------------
 
-_RAMP = [k / CONTROL_STEP for k in range(CONTROL_STEP)]
 
-
-def _upsample(frames: Sequence[float], first: int, n_rows: int) -> list[float]:
+def _upsample(frames: Sequence[float], first: int, n_rows: int, step: int) -> list[float]:
     """Linear interpolation of control frames ``first, first+1, ...`` to ``n_rows`` rows.
 
-    Row first*STEP + STEP*f + k gets frames[f] + (frames[f+1] - frames[f]) * k / STEP;
-    filling one phase k at a time keeps the loop count at STEP, not at n_rows / STEP.
+    Row first*step + step*f + k gets frames[f] + (frames[f+1] - frames[f]) * k / step;
+    filling one phase k at a time keeps the loop count at step, not at n_rows / step.
     """
-    count = (n_rows + CONTROL_STEP - 1) // CONTROL_STEP
+    count = (n_rows + step - 1) // step
     a = frames[first : first + count]
     d = list(map(operator.sub, frames[first + 1 : first + count + 1], a))
-    out = [0.0] * (count * CONTROL_STEP)
-    for k, w in enumerate(_RAMP):
-        out[k::CONTROL_STEP] = [x + y * w for x, y in zip(a, d, strict=True)]
+    out = [0.0] * (count * step)
+    for k in range(step):
+        w = k / step
+        out[k::step] = [x + y * w for x, y in zip(a, d, strict=True)]
     del out[n_rows:]
     return out
 
@@ -297,14 +304,18 @@ def _upsample(frames: Sequence[float], first: int, n_rows: int) -> list[float]:
 # Band-pass carrier: y[n] = x[n] - x[n-1] + C1 y[n-1] - C2 y[n-2]
 # (zero at DC; poles at radius 0.7, angle 2 pi 120 Hz / fs).
 _R = 0.7
-_C1 = 2.0 * _R * math.cos(2.0 * math.pi * 120.0 / SAMPLE_RATE)
-_C2 = _R * _R
 
 
-def _bandpass(x: Sequence[float], state: list[float]) -> list[float]:
+def _carrier_coefficients(sample_rate: float) -> tuple[float, float]:
+    return 2.0 * _R * math.cos(2.0 * math.pi * 120.0 / sample_rate), _R * _R
+
+
+def _bandpass(
+    x: Sequence[float], state: list[float], coefficients: tuple[float, float]
+) -> list[float]:
     """Filter ``x`` through the carrier band-pass, continuing from and updating ``state``."""
     xp, y1, y2 = state
-    c1, c2 = _C1, _C2
+    c1, c2 = coefficients
     out = []
     append = out.append
     for xn in x:
@@ -315,18 +326,16 @@ def _bandpass(x: Sequence[float], state: list[float]) -> list[float]:
     return out
 
 
-def _carrier_gain() -> float:
+def _carrier_gain(coefficients: tuple[float, float]) -> float:
     """Scale that gives the band-passed uniform(-1/2, 1/2) noise unit variance."""
-    impulse = _bandpass([1.0] + [0.0] * 499, [0.0, 0.0, 0.0])
+    impulse = _bandpass([1.0] + [0.0] * 499, [0.0, 0.0, 0.0], coefficients)
     return 1.0 / math.sqrt(math.fsum(v * v for v in impulse) / 12.0)
 
 
-_CARRIER_GAIN = _carrier_gain()
-
-
-def _ik_failures(rng: random.Random, n_rows: int) -> list[tuple[int, int]]:
+def _ik_failures(rng: random.Random, n_rows: int, sample_rate: float) -> list[tuple[int, int]]:
     """Sorted, merged row ranges [a, b) covering about 7% of rows, blocks of 50-500 ms."""
-    if n_rows < 100:  # shorter than 50 ms: too short for a dropout block
+    shortest, longest_block = round(0.05 * sample_rate), round(0.5 * sample_rate)
+    if n_rows < shortest or shortest < 1:  # shorter than 50 ms: too short for a dropout block
         return []
     target = IK_FAILURE_FRACTION * n_rows
     covered = [False] * n_rows
@@ -334,7 +343,11 @@ def _ik_failures(rng: random.Random, n_rows: int) -> list[tuple[int, int]]:
     longest = max(1, n_rows // 10)
     while count < target:
         # the last block is cut short (not below 50 ms) so the share stays near 7%
-        length = min(rng.randint(100, 1000), longest, max(100, math.ceil(target - count)))
+        length = min(
+            rng.randint(shortest, longest_block),
+            longest,
+            max(shortest, math.ceil(target - count)),
+        )
         a = rng.randrange(n_rows - length + 1)
         for i in range(a, a + length):
             if not covered[i]:
@@ -362,41 +375,47 @@ def _write_rows(
     q: list[list[float]],
     env: list[list[float]],
     failures: list[tuple[int, int]],
+    sample_rate: float,
 ) -> None:
-    """Generate the 2 kHz rows block by block and write them into ``ds``."""
+    """Generate the rows block by block and write them into ``ds``."""
     lo = [a for a, _ in _LIMITS]
     width = [b - a for a, b in _LIMITS]
     angles = [[lo[j] + width[j] * frame[j] for frame in q] for j in range(N_JOINTS)]
-    states = [[0.0, 0.0, 0.0] for _ in range(N_CHANNELS)]
+    n_channels = len(env)
+    step = round(sample_rate / CONTROL_RATE)
+    coefficients = _carrier_coefficients(sample_rate)
+    states = [[0.0, 0.0, 0.0] for _ in range(n_channels)]
     uniform = rng.random
     for state in states:  # let the filters settle before the first row
-        _bandpass([uniform() - 0.5 for _ in range(200)], state)
+        _bandpass([uniform() - 0.5 for _ in range(200)], state, coefficients)
     zero_pose = (0.0,) * N_JOINTS
     # Fold the carrier's unit-variance gain into the envelopes (cheap at 100 Hz).
-    env = [[_CARRIER_GAIN * e for e in channel] for channel in env]
+    gain = _carrier_gain(coefficients)
+    env = [[gain * e for e in channel] for channel in env]
     keep, leak = 1.0 - 2.0 * CROSSTALK, CROSSTALK
-    for start in range(0, n_rows, BLOCK_ROWS):
-        m = min(BLOCK_ROWS, n_rows - start)
-        frame = start // CONTROL_STEP
-        times = [start_time + (start + i) / SAMPLE_RATE for i in range(m)]
-        pose = list(zip(*[_upsample(col, frame, m) for col in angles], strict=True))
+    block_rows = BLOCK_FRAMES * step
+    for start in range(0, n_rows, block_rows):
+        m = min(block_rows, n_rows - start)
+        frame = start // step
+        times = [start_time + (start + i) / sample_rate for i in range(m)]
+        pose = list(zip(*[_upsample(col, frame, m, step) for col in angles], strict=True))
         for a, b in failures:
             a, b = max(a, start), min(b, start + m)
             if a < b:
                 pose[a - start : b - start] = [zero_pose] * (b - a)
         sources = []
-        for c in range(N_CHANNELS):
-            noise = _bandpass([uniform() - 0.5 for _ in range(m)], states[c])
-            envelope = _upsample(env[c], frame, m)
+        for c in range(n_channels):
+            noise = _bandpass([uniform() - 0.5 for _ in range(m)], states[c], coefficients)
+            envelope = _upsample(env[c], frame, m, step)
             sources.append(list(map(operator.mul, noise, envelope)))
         emg_cols = [
             [
                 keep * s + leak * (p + n)
                 for p, s, n in zip(
-                    sources[c - 1], sources[c], sources[(c + 1) % N_CHANNELS], strict=True
+                    sources[c - 1], sources[c], sources[(c + 1) % n_channels], strict=True
                 )
             ]
-            for c in range(N_CHANNELS)
+            for c in range(n_channels)
         ]
         ds[start : start + m] = list(zip(times, pose, zip(*emg_cols), strict=True))
 
@@ -421,10 +440,14 @@ def make_session(
     stage: str = STAGES[0],
     recording: int = 1,
     start_time: float | None = None,
+    sample_rate: float = SAMPLE_RATE,
+    n_channels: int = N_CHANNELS,
 ) -> Path:
     """Write one synthetic session file in the emg2pose format and return its path.
 
-    Rows: T = round(seconds * 2000); time[i] = start_time + i / 2000. The
+    Rows: T = round(seconds * fs); time[i] = start_time + i / fs, fs =
+    ``sample_rate`` (2000 Hz, emg2pose's rate, by default; any multiple of
+    100 Hz up to 20 kHz), with ``n_channels`` electrodes on the ring (16). The
     pose trajectories, gestures, IK-failure blocks and EMG noise come from
     ``seed``; the EMG-to-pose map from ``user`` and ``side`` (see the module
     docstring). The file is written to a temporary name and renamed, and
@@ -443,17 +466,18 @@ def make_session(
     purepose.errors.PureposeError: make_session: seconds=0 gives 0 rows at 2000 Hz, need >= 1
     """
     target = Path(path)
-    n_rows = _check_session_args(seconds, seed, side, recording)
+    n_rows = _check_session_args(seconds, seed, side, recording, sample_rate, n_channels)
     if start_time is None:
         start_time = DEFAULT_START_TIME + 120.0 * (recording - 1)
     if not math.isfinite(start_time):
         raise PureposeError(f"make_session: start_time={start_time!r} must be finite")
     rng = random.Random(seed)
-    n_frames = (n_rows + CONTROL_STEP - 1) // CONTROL_STEP + 1
+    step = round(sample_rate / CONTROL_RATE)
+    n_frames = (n_rows + step - 1) // step + 1
     q = _control_pose(rng, n_frames)
-    mix, gains, floors = _user_mixing(user, side)
+    mix, gains, floors = _user_mixing(user, side, n_channels)
     env = _envelopes(_muscles(q), mix, gains, floors)
-    failures = _ik_failures(rng, n_rows)
+    failures = _ik_failures(rng, n_rows, sample_rate)
     attrs = {
         "filename": target.stem,
         "session": _session_name(target.stem),
@@ -461,26 +485,54 @@ def make_session(
         "user": user,
         "side": side,
         "start": float(start_time),
-        "end": start_time + (n_rows - 1) / SAMPLE_RATE,
-        "sample_rate": SAMPLE_RATE,
-        "num_channels": N_CHANNELS,
+        "end": start_time + (n_rows - 1) / sample_rate,
+        "sample_rate": float(sample_rate),
+        "num_channels": n_channels,
     }
+    dtype = row_dtype(n_channels)
     with atomic_path(target, suffix=".hdf5") as tmp, h5py.File(tmp, "w") as f:
         group = f.create_group(GROUP)
-        ds = group.create_dataset(TIMESERIES, shape=(n_rows,), dtype=DTYPE, track_times=False)
-        _write_rows(ds, rng, n_rows, float(start_time), q, env, failures)
+        ds = group.create_dataset(TIMESERIES, shape=(n_rows,), dtype=dtype, track_times=False)
+        _write_rows(ds, rng, n_rows, float(start_time), q, env, failures, sample_rate)
         for key, value in attrs.items():
             group.attrs[key] = value
     return target
 
 
-def _check_session_args(seconds: float, seed: int, side: str, recording: int) -> int:
+def _check_session_args(
+    seconds: float,
+    seed: int,
+    side: str,
+    recording: int,
+    sample_rate: float = SAMPLE_RATE,
+    n_channels: int = N_CHANNELS,
+) -> int:
+    if (
+        isinstance(sample_rate, bool)
+        or not isinstance(sample_rate, int | float)
+        or not 100 <= sample_rate <= 20_000
+        or sample_rate % CONTROL_RATE
+    ):
+        raise PureposeError(
+            f"make_session: sample_rate={sample_rate!r} must be a multiple of 100 Hz "
+            "from 100 to 20000"
+        )
+    if (
+        isinstance(n_channels, bool)
+        or not isinstance(n_channels, int)
+        or not 3 <= n_channels <= 256
+    ):
+        raise PureposeError(f"make_session: n_channels={n_channels!r} must be an int in [3, 256]")
     if not (isinstance(seconds, int | float) and math.isfinite(seconds)):
         raise PureposeError(f"make_session: seconds={seconds!r} must be a finite number")
-    n_rows = round(seconds * SAMPLE_RATE)
+    if seconds > MAX_SECONDS:
+        raise PureposeError(
+            f"make_session: seconds={seconds!r} is longer than the {MAX_SECONDS:g} s limit"
+        )
+    n_rows = round(seconds * sample_rate)
     if n_rows < 1:
         raise PureposeError(
-            f"make_session: seconds={seconds!r} gives {n_rows} rows at {SAMPLE_RATE:g} Hz, "
+            f"make_session: seconds={seconds!r} gives {n_rows} rows at {sample_rate:g} Hz, "
             "need >= 1"
         )
     if not isinstance(seed, int):
@@ -514,12 +566,15 @@ def make_dataset(
     seconds: float = 20.0,
     seed: int = 0,
     n_users: int = 1,
+    sample_rate: float = SAMPLE_RATE,
+    n_channels: int = N_CHANNELS,
     quiet: bool = False,
 ) -> list[Path]:
     """Write ``n_sessions`` synthetic session files and a ``metadata.csv``; return the paths.
 
     Files go to users in turn (file i to user i % n_users, as that user's
-    recording i // n_users + 1), named like the real data:
+    recording i // n_users + 1), named like the real data, at ``sample_rate``
+    with ``n_channels`` (see :func:`make_session`):
     ``{date}-{unix}-{hash5}-cv-emg-pose-train@2-recording-{k}_{side}.hdf5``.
     All files are right-hand recordings, so users can be compared and pooled
     directly (``make_session(side="left")`` writes a mirrored left band).
@@ -551,7 +606,7 @@ def make_dataset(
             f"make_dataset: n_users={n_users} needs n_sessions >= {3 * n_users} "
             f"(3 per user), got {n_sessions}"
         )
-    _check_session_args(seconds, seed, "right", 1)
+    _check_session_args(seconds, seed, "right", 1, sample_rate, n_channels)
     root = Path(out_dir)
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -596,6 +651,8 @@ def make_dataset(
                 stage=stage,
                 recording=k,
                 start_time=start,
+                sample_rate=sample_rate,
+                n_channels=n_channels,
             )
             paths.append(path)
             rows.append(
@@ -604,7 +661,7 @@ def make_dataset(
                     "user": info["user"],
                     "stage": stage,
                     "start": repr(start),
-                    "end": repr(start + (round(seconds * SAMPLE_RATE) - 1) / SAMPLE_RATE),
+                    "end": repr(start + (round(seconds * sample_rate) - 1) / sample_rate),
                     "side": info["side"],
                     "filename": stem,
                     "moving_hand": info["side"],

@@ -324,7 +324,10 @@ def target_report(
 
 
 def _cell(value: float | None, digits: int) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+    """A fixed-point cell, or 4 significant digits when the number is large (readable always)."""
+    if value is None:
+        return "–"
+    return f"{value:.4g}" if abs(value) >= 1000 else f"{value:.{digits}f}"
 
 
 def format_target_table(
