@@ -129,6 +129,8 @@ def evaluate(
                 raise PureposeError(f"{name}: has no targets to score against")
             _check_leakage(model, layout.source, allow_overlap)
             mask = feats.mask(movement_only=movement_only)
+            feats = model.scored_windows(feats, mask)
+            mask = feats.mask(movement_only=movement_only)
             if not any(mask):
                 raise PureposeError(
                     f"{name}: no window to score (every target is invalid, such as an "

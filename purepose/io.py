@@ -240,9 +240,11 @@ class Session(Recording):
 
     The sample rate is the ``sample_rate`` attribute, checked against the
     timestamps: (T - 1) / (time[-1] - time[0]) must agree with it within 1%,
-    or the file is refused (a wrong attribute would silently stretch every
-    window). Without the attribute the rate is emg2pose's 2 kHz, or the
-    timestamps' rate when that is more than 1% away from 2 kHz.
+    or every computation that needs the rate (windows, models) refuses the
+    file with both numbers (a wrong attribute would silently stretch every
+    window); the file still opens, so ``purepose info`` can show the problem.
+    Without the attribute the rate is emg2pose's 2 kHz, or the timestamps'
+    rate when that is more than 1% away from 2 kHz.
 
     >>> import tempfile, pathlib
     >>> from purepose.synth import make_session
@@ -362,7 +364,7 @@ class Session(Recording):
             )
         rate = float(declared)
         if measured is not None and abs(measured - rate) > 0.01 * rate:
-            raise PureposeError(
+            self.rate_problem = (
                 f"{where}: attribute sample_rate={rate:g} Hz disagrees with the timestamps "
                 f"({measured:.5g} Hz from {n} samples over {(n - 1) / measured:.6g} s); "
                 "more than 1% apart"
@@ -828,13 +830,16 @@ def _describe_session(path: Path) -> str:
             f"stage:        {s.stage or '?'}",
             f"side:         {s.side or '?'}",
             f"samples:      {n}",
-            f"sample rate:  {s.sample_rate:g} Hz",
+            f"sample rate:  {s.sample_rate:g} Hz"
+            + ("" if s.rate_problem is None else " (DISAGREES with the timestamps: see below)"),
             f"duration:     {s.duration:.3f} s",
             f"time:         {first_t:.3f} .. {last_t:.3f} (span {last_t - first_t:.3f} s)",
             f"channels:     {s.n_channels}",
             f"IK failures:  {100.0 * n_failed / n:.1f}% of frames ({n_failed} of {n})",
         ]
         lines.extend(f"{k + ':':<14}{v}" for k, v in sorted(other.items()))
+        if s.rate_problem is not None:
+            lines.append(f"problem:      {s.rate_problem.split(': ', 2)[-1]}")
         lines.append("EMG RMS per channel:")
         for row in range(0, len(rms), 4):
             cells = (f"ch{c + 1:02d} {rms[c]:10.5g}" for c in range(row, min(row + 4, len(rms))))

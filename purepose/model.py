@@ -114,21 +114,22 @@ def _featurize_with_layout(src: Source, config: FeatureConfig) -> tuple[SessionF
     """A source's features, and what a model must know of its file: channels, targets, identity."""
     with src.open() as rec:
         feats = featurize(src, config, recording=rec)
-        reps = src.repetitions(rec)
-        identity = {
-            "name": src.path.name,
-            "sha256": file_sha256(src.path),
-            "part": "all" if reps is None else sorted(reps),
-        }
         layout = Layout(
             rec.n_channels,
             rec.target_names,
             rec.target_unit,
             rec.zero_is_rest,
             rec.sample_rate,
-            identity,
+            {"name": src.path.name, "sha256": file_sha256(src.path), "part": "all"},
         )
-    return feats, layout
+    return feats, _with_part(layout, src, feats)
+
+
+def _with_part(layout: Layout, src: Source, feats: SessionFeatures) -> Layout:
+    """The layout whose identity names the repetitions ``src`` uses of the file."""
+    reps = src.repetitions(None if feats.repetition is None else set(feats.repetition))
+    part = "all" if reps is None else sorted(reps)
+    return layout._replace(source={**layout.source, "part": part})
 
 
 def overlap(trained: dict[str, Any], scored: dict[str, Any]) -> bool:
@@ -139,11 +140,7 @@ def overlap(trained: dict[str, Any], scored: dict[str, Any]) -> bool:
     return a == "all" or b == "all" or bool(set(a) & set(b))
 
 
-def _training_task(task: tuple[Source, FeatureConfig]) -> tuple[NormalEquations, Layout]:
-    src, config = task
-    feats, layout = _featurize_with_layout(src, config)
-    if not layout.target_names:
-        raise PureposeError(f"{src.path}: has no targets to train on")
+def _training_rows(src: Source, feats: SessionFeatures) -> tuple[Matrix, Matrix]:
     keep = feats.mask()
     X = [x for x, k in zip(feats.X, keep) if k]
     Y = [y for y, k in zip(feats.Y, keep) if k]
@@ -152,7 +149,24 @@ def _training_task(task: tuple[Source, FeatureConfig]) -> tuple[NormalEquations,
             f"{src}: none of its {len(keep)} windows can be trained on (all targets invalid, "
             "such as inverse-kinematics failures, or outside the chosen repetitions)"
         )
-    return NormalEquations().update(X, Y), layout
+    return X, Y
+
+
+def _training_task(
+    task: tuple[Source, FeatureConfig, list[Source]],
+) -> tuple[NormalEquations, Layout, list[SessionFeatures]]:
+    """Statistics of one training source, and the features of validation parts of the same file.
+
+    The file is featurized once: its windows do not depend on which
+    repetitions are used, only the selection does.
+    """
+    src, config, same_file_val = task
+    feats, layout = _featurize_with_layout(src, config)
+    if not layout.target_names:
+        raise PureposeError(f"{src.path}: has no targets to train on")
+    X, Y = _training_rows(src, feats)
+    val = [feats.select(v) for v in same_file_val]
+    return NormalEquations().update(X, Y), layout, val
 
 
 def _features_task(task: tuple[Source, FeatureConfig]) -> tuple[SessionFeatures, Layout]:
@@ -339,34 +353,45 @@ class PoseRegressor:
         val = [as_source(s) for s in val_sessions or ()]
         if not train:
             raise PureposeError("PoseRegressor.fit: no training sources given")
-        acc = self._statistics(train, config, n_jobs, quiet)  # 1
+        acc, val_feats = self._statistics(train, val, config, n_jobs, quiet)  # 1
         self._standardize(acc)  # 2
         self._project(acc)  # 3
         path = self._ridge_path(acc)  # 4: alpha -> (coef, intercept), grown as step 5 asks
         self.mean_pose_ = acc.y_mean()
-        val_feats = self._validation_features(val, config, n_jobs, quiet)
+        trained_files = {s.path for s in train}
+        other_val = [v for v in val if v.path not in trained_files]
+        val_feats += self._validation_features(other_val, config, n_jobs, quiet)
         self.alpha_, self.val_scores_ = self._choose_alpha(path, val_feats)  # 5
         self.coef_, self.intercept_ = path(self.alpha_)
         self._fold()  # 6
         return self
 
     def _statistics(
-        self, train: list[Source], config: FeatureConfig, n_jobs: int, quiet: bool
-    ) -> NormalEquations:
-        tasks = [(s, config) for s in train]
+        self,
+        train: list[Source],
+        val: list[Source],
+        config: FeatureConfig,
+        n_jobs: int,
+        quiet: bool,
+    ) -> tuple[NormalEquations, list[SessionFeatures]]:
+        """Normal equations of the training windows, and validation windows of the same files."""
+        tasks = [(s, config, [v for v in val if v.path == s.path]) for s in train]
         acc = NormalEquations()
-        layouts = []
+        layouts, val_feats = [], []
         with Progress(len(tasks), "featurize training data", quiet=quiet) as progress:
-            for part, layout in map_ordered(_training_task, tasks, n_jobs, progress):
+            for part, layout, same_file_val in map_ordered(
+                _training_task, tasks, n_jobs, progress
+            ):
                 acc = acc.merge(part)
                 layouts.append(layout)
+                val_feats += [(f.name, f) for f in same_file_val]
         self._set_layout(layouts, config)
         if acc.n_samples < 2:
             raise PureposeError(
                 f"PoseRegressor.fit: {acc.n_samples} training window(s); need >= 2"
             )
         self.n_samples_ = acc.n_samples
-        return acc
+        return acc, [self.scored_windows(f, f.mask()) for _, f in val_feats]
 
     def _set_layout(self, layouts: list[Layout], config: FeatureConfig) -> None:
         first = layouts[0]
@@ -449,8 +474,16 @@ class PoseRegressor:
         with Progress(len(tasks), "featurize validation data", quiet=quiet) as progress:
             for f, layout in map_ordered(_features_task, tasks, n_jobs, progress):
                 self._check_layout(layout.n_channels, layout.target_names, layout.source["name"])
-                feats.append(f)
+                feats.append(self.scored_windows(f, f.mask()))
         return feats
+
+    def scored_windows(self, feats: SessionFeatures, mask: list[bool]) -> SessionFeatures:
+        """The windows to score: those of ``mask``, or all when smoothing links neighbours.
+
+        Without smoothing each window's prediction depends on its own features
+        only, so the others need not be predicted at all.
+        """
+        return feats if self.smoothing is not None else feats.subset(mask)
 
     def _choose_alpha(
         self, path, val_feats: list[SessionFeatures]

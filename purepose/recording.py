@@ -125,9 +125,17 @@ class Recording:
     target_unit: str
     label_names: tuple[str, ...] = ()
     metadata: dict[str, Any]
+    rate_problem: str | None = None
+    """Why the sample rate cannot be trusted (it disagrees with the timestamps), or None."""
 
     def __len__(self) -> int:
         raise NotImplementedError
+
+    def check_rate(self) -> float:
+        """The sample rate, or a PureposeError if the file's rate and timestamps disagree."""
+        if self.rate_problem is not None:
+            raise PureposeError(self.rate_problem)
+        return self.sample_rate
 
     @property
     def name(self) -> str:

@@ -31,14 +31,7 @@ from pathlib import Path
 from .csvfile import CsvFormat, read_csv
 from .errors import PureposeError
 from .io import Dataset, Session
-from .recording import (
-    REPETITION,
-    STIMULUS,
-    Recording,
-    check_repetitions,
-    repetition_groups,
-    split_repetitions,
-)
+from .recording import Recording, check_repetitions, split_repetitions
 from .types import PathLike
 
 EXTENSIONS = (".hdf5", ".h5", ".mat", ".csv")
@@ -128,32 +121,21 @@ class Source:
             return f"{self.path.name} ({self.split} repetitions)"
         return self.path.name
 
-    def repetitions(self, recording: Recording) -> frozenset[int] | None:
-        """The repetitions this source uses (``split`` resolved), or None for the whole file."""
+    def repetitions(self, available: Iterable[int] | None) -> frozenset[int] | None:
+        """The repetitions this source uses (``split`` resolved), or None for the whole file.
+
+        ``available``: the repetitions the file has (None: it has no repetition labels).
+        """
         if self.split is None and self.reps is None:
             return None
         where = str(self.path)
-        if REPETITION not in recording.label_names:
+        if available is None:
             raise PureposeError(
                 f"{where}: no repetition labels, so --split/--reps cannot choose samples"
             )
-        available = set(recording.read_field(REPETITION))
         if self.reps is not None:
             return check_repetitions(self.reps, available, where)
         return split_repetitions(self.split, available, where)  # type: ignore[arg-type]
-
-    def selected_rows(self, recording: Recording) -> list[bool] | None:
-        """One bool per sample: in the chosen repetitions? None when the whole file is used."""
-        wanted = self.repetitions(recording)
-        if wanted is None:
-            return None
-        return [g in wanted for g in repetition_groups(recording.read_field(REPETITION))]
-
-    def movement_rows(self, recording: Recording) -> list[bool]:
-        """One bool per sample: True during a movement (stimulus label not 0)."""
-        if STIMULUS not in recording.label_names:
-            raise PureposeError(f"{self.path}: no stimulus labels, so movement frames are unknown")
-        return [s != 0 for s in recording.read_field(STIMULUS)]
 
 
 def find_recordings(paths: Iterable[PathLike]) -> list[Path]:

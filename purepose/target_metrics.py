@@ -94,7 +94,10 @@ class _Moments:
         """Two-pass moments of one chunk: centre, then sum products (no cancellation)."""
         m = cls()
         m.n = n = len(y)
-        m.mean_y, m.mean_p = math.fsum(y) / n, math.fsum(p) / n
+        # A constant column has exactly that mean and no spread (fsum(c, ..., c) / n can be
+        # an ulp off c), so a constant prediction has exactly zero variance: no r.
+        m.mean_y = y[0] if min(y) == max(y) else math.fsum(y) / n
+        m.mean_p = p[0] if min(p) == max(p) else math.fsum(p) / n
         dy = [v - m.mean_y for v in y]
         dp = [v - m.mean_p for v in p]
         m.m2_y = math.fsum(map(operator.mul, dy, dy))
@@ -360,13 +363,7 @@ def format_target_table(
         ["nMAE", *(_cell(r.nmae, 3) for r in reports.values())],
         ["Pearson r", *(_cell(r.r, 3) for r in reports.values())],
         ["R²", *(_cell(r.r2, 3) for r in reports.values())],
-        [
-            f"MAE ({unit})",
-            *(
-                f"{r.mae_mean:.4g}" if r.mae_mean >= 1000 else f"{r.mae_mean:.3f}"
-                for r in reports.values()
-            ),
-        ],
+        [f"MAE ({unit})", *(_cell(r.mae_mean, 3) for r in reports.values())],
     ]
     if by_target:
         for j, name in enumerate(first.target_names):

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .errors import PureposeError
-from .recording import Recording
+from .recording import REPETITION, STIMULUS, Recording, repetition_groups
 from .signal import DEFAULT_FEATURES, FEATURES, extract_features, feature_names, lag_stack
 from .sources import Source, as_source
 from .types import Matrix, Vector
@@ -209,7 +209,9 @@ class SessionFeatures(NamedTuple):
 
     ``valid``: the target row can be used (not an IK failure); ``selected``:
     the window is in the source's repetitions (all True without --split/--reps);
-    ``movement``: the label sample is during a movement (None without stimulus labels).
+    ``movement``: the label sample is during a movement (None without stimulus
+    labels); ``repetition``: the repetition the label sample belongs to, rest
+    included (None without repetition labels).
     """
 
     name: str
@@ -219,8 +221,25 @@ class SessionFeatures(NamedTuple):
     valid: list[bool]
     selected: list[bool]
     movement: list[bool] | None
+    repetition: list[int] | None
     label_rows: list[int]
     sample_rate: float
+
+    def subset(self, keep: list[bool]) -> SessionFeatures:
+        """The windows where ``keep`` is True (every per-window list cut alike)."""
+
+        def cut(values: list | None) -> list | None:
+            return None if values is None else [v for v, k in zip(values, keep) if k]
+
+        return self._replace(**{name: cut(getattr(self, name)) for name in _PER_WINDOW})
+
+    def select(self, source: Source) -> SessionFeatures:
+        """The same windows with ``selected`` set by the source's repetitions (or all)."""
+        available = None if self.repetition is None else set(self.repetition)
+        wanted = source.repetitions(available)
+        if wanted is None:
+            return self._replace(selected=[True] * len(self.X))
+        return self._replace(selected=[g in wanted for g in self.repetition])  # type: ignore[union-attr]
 
     def mask(self, *, movement_only: bool = False) -> list[bool]:
         """Windows to train on or score: valid and selected (and during a movement)."""
@@ -232,6 +251,9 @@ class SessionFeatures(NamedTuple):
                 )
             keep = [k and m for k, m in zip(keep, self.movement)]
         return keep
+
+
+_PER_WINDOW = ("time", "X", "Y", "valid", "selected", "movement", "repetition", "label_rows")
 
 
 def featurize(
@@ -274,7 +296,7 @@ def _featurize_open(
 ) -> SessionFeatures:
     where = str(rec.path)
     config.check_width(rec.n_channels, where)
-    window, hop = config.in_samples(rec.sample_rate, where)
+    window, hop = config.in_samples(rec.check_rate(), where)
     n_samples = len(rec)
     if n_samples < window:
         raise PureposeError(
@@ -295,15 +317,25 @@ def _featurize_open(
         rec.read_field("targets", first, last + 1, hop) if rec.n_targets else [[] for _ in rows]
     )
     times = rec.read_field("time")[first : last + 1 : hop]  # the whole column: order is checked
-    selected_rows = src.selected_rows(rec)
-    selected = (
-        [True] * len(rows) if selected_rows is None else [selected_rows[i] for i in label_rows]
-    )
-    movement = None
-    if "stimulus" in rec.label_names:
-        moving = src.movement_rows(rec)
-        movement = [moving[i] for i in label_rows]
+    repetition = movement = None
+    if REPETITION in rec.label_names:
+        groups = repetition_groups(rec.read_field(REPETITION))
+        repetition = [groups[i] for i in label_rows]
+    if STIMULUS in rec.label_names:
+        stimulus = rec.read_field(STIMULUS)
+        movement = [stimulus[i] != 0 for i in label_rows]
     valid = rec.valid_mask(targets) if rec.n_targets else [False] * len(rows)
-    return SessionFeatures(
-        rec.name, times, rows, targets, valid, selected, movement, label_rows, rec.sample_rate
+    every = [True] * len(rows)
+    feats = SessionFeatures(
+        rec.name,
+        times,
+        rows,
+        targets,
+        valid,
+        every,
+        movement,
+        repetition,
+        label_rows,
+        rec.sample_rate,
     )
+    return feats.select(src)

@@ -55,7 +55,6 @@ BAD_KINDS = (
     "not_compound",
     "missing_field",
     "wrong_num_channels",
-    "wrong_sample_rate",
     "empty",
     "decreasing_time",
     "nan_emg",
@@ -99,8 +98,6 @@ def _write_bad(path: Path, kind: str, n_rows: int = 50) -> None:
         group.attrs["session"] = "bad"
         if kind == "wrong_num_channels":
             group.attrs["num_channels"] = 16
-        if kind == "wrong_sample_rate":  # the timestamps are 2 kHz
-            group.attrs["sample_rate"] = 1000.0
         if kind == "no_timeseries":
             group.create_dataset("other", data=data)
         elif kind == "not_compound":

@@ -479,7 +479,7 @@ def test_cli_cluster_reference_file_and_window(fixture_path, tmp_path, capsys):
         (["--clusters", "200"], "--clusters 200 exceeds the 100 samples selected"),
         (["--components", "17"], "--components 17 exceeds min(samples, channels)"),
         (["--decimate", "0"], "--decimate 0 must be >= 1"),
-        (["--start", "1000"], "--start 1000 is outside the session"),
+        (["--start", "1000"], "--start 1000 is outside the recording"),
         (["--out", "/no/such/dir/c.svg"], "directory /no/such/dir does not exist"),
     ],
 )

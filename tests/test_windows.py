@@ -114,3 +114,11 @@ def test_reps_select_windows_by_their_label_sample():
         featurize(Source(rec.path, reps=frozenset({9})), config, recording=rec)
     with pytest.raises(PureposeError, match="has repetitions 1-4"):
         featurize(Source(rec.path, split="train"), config, recording=rec)
+
+
+def test_a_rate_that_disagrees_with_the_timestamps_stops_featurizing(fixture_path):
+    # The reference test file: 100 rows one second apart, sample_rate 2000.
+    with pytest.raises(
+        PureposeError, match=r"sample_rate=2000 Hz disagrees with the timestamps \(1 Hz"
+    ):
+        featurize(fixture_path, FeatureConfig(window=10, hop=5))
