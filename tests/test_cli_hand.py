@@ -123,3 +123,18 @@ def test_help_states_the_player_bounds(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert f"at most {player.MAX_FPS:g} frames per second and {player.MAX_SECONDS:g} s" in text
     assert "default 182.5" in text
+
+
+def test_readme_shows_the_hand_figure_and_the_command_that_made_it():
+    import shlex
+
+    from purepose.cli import _build_parser
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    assert "](docs/figures/hand.svg)" in readme
+    assert hands_in(root / "docs" / "figures" / "hand.svg") == ["hand true", "hand pred"] * 3
+    (command,) = [ln for ln in readme.splitlines() if ln.startswith("purepose plot hand ")]
+    args = _build_parser().parse_args(shlex.split(command)[1:])
+    assert args.at == 16.0 and args.out == "docs/figures/hand.svg"
+    assert "| `purepose plot hand model.json FILE --from 10 --to 20 --out hand.html` |" in readme
