@@ -87,6 +87,8 @@ def test_demo_runs_and_prints_the_finger_table(tmp_path: Path, capsys) -> None:
     assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == [
         "emg.svg",
         "errors.svg",
+        "hand.html",
+        "hand.svg",
         "pose.svg",
     ]
 
