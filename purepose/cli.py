@@ -960,6 +960,7 @@ def _plot_add_hand(kinds: argparse._SubParsersAction) -> None:
     p.add_argument("--side", choices=("right", "left"), default="right", help="hand drawn")
     p.add_argument("--out", default=None, help="output file (hand.svg or hand.html)")
     p.add_argument("--title", default=None, help="figure title")
+    _data_options(p, split=False)
     _common_options(p)
     p.set_defaults(handler=_cmd_plot_hand)
 
@@ -1006,14 +1007,21 @@ def _plot_hand_check_args(args: argparse.Namespace) -> str:
 
 def _cmd_plot_hand(args: argparse.Namespace) -> int:
     from .hand import DEFAULT_HAND_LENGTH_MM, GenericHand
+    from .io import JOINT_NAMES
     from .model import PoseRegressor
 
     kind = _plot_hand_check_args(args)
     length = DEFAULT_HAND_LENGTH_MM if args.hand_length is None else args.hand_length
     hand = GenericHand(length, side=args.side)
     model = PoseRegressor.load(args.model)
-    feats = model.featurize(args.file)
-    pred = model._predict_feats(feats).angles
+    if model.target_unit_ != "rad" or tuple(model.target_names_) != JOINT_NAMES:
+        raise PureposeError(
+            f"{args.model}: plot hand needs a model of the 20 emg2pose joint angles; this one "
+            f"predicts {len(model.target_names_)} targets ({model.target_unit_})"
+        )
+    with _open_one(args, args.file) as rec:
+        feats = model.featurize(rec)
+    pred = model.predict_windows(feats).values
     if kind == "svg":
         print(_hand_picture(args.out, feats, pred, hand, args.at, args.title))
     else:

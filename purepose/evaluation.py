@@ -12,6 +12,9 @@ Two families of numbers come out (both in ``Evaluation.to_dict``):
 
 * for the 20 emg2pose joint angles, the emg2pose metric: angular MAE in
   degrees overall, per joint, finger and segment (:mod:`purepose.metrics`);
+* for the joint angles too, the distance between predicted and true hand
+  landmarks in millimetres on purepose's generic hand (:mod:`purepose.hand`;
+  not digit-for-digit comparable with the paper's UmeTrack figures);
 * for any targets, MAE in the target's unit, normalised MAE, Pearson r and
   R², per target and averaged (:mod:`purepose.target_metrics`).
 
@@ -29,6 +32,7 @@ from typing import Any
 
 from ._util import Progress
 from .errors import PureposeError
+from .hand import LandmarkAccumulator, LandmarkReport, format_landmark_table
 from .io import JOINT_NAMES
 from .metrics import ErrorAccumulator, Report, format_table
 from .model import PoseRegressor, SourceLike, _features_task, map_ordered, overlap
@@ -52,6 +56,7 @@ class Evaluation:
     target_reports: dict[str, TargetReport]
     n_sessions: int
     frames: str
+    landmarks: dict[str, LandmarkReport]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -60,6 +65,7 @@ class Evaluation:
             "frames": self.frames,
             "reports": {name: r.to_dict() for name, r in self.reports.items()},
             "target_reports": {name: r.to_dict() for name, r in self.target_reports.items()},
+            "landmarks": {name: r.to_dict() for name, r in self.landmarks.items()},
         }
 
     def table(self, *, by: str = "finger") -> str:
@@ -69,7 +75,10 @@ class Evaluation:
         target's nMAE (any targets).
         """
         if self.reports and by != "target":
-            return format_table(self.reports, by=by)
+            table = format_table(self.reports, by=by)
+            if self.landmarks:
+                table += "\n\n" + format_landmark_table(self.landmarks)
+            return table
         return format_target_table(self.target_reports, by_target=by in ("target", "joint"))
 
 
@@ -99,10 +108,14 @@ def evaluate(
     *,
     movement_only: bool = False,
     allow_overlap: bool = False,
+    landmarks: bool = True,
     n_jobs: int = 1,
     quiet: bool = True,
 ) -> Evaluation:
     """Score ``model`` on sources beside the baselines (module docstring).
+
+    ``landmarks=False`` skips the hand landmarks (forward kinematics costs
+    about 35 µs a frame for each report).
 
     See :class:`~purepose.model.PoseRegressor` for an example.
 
@@ -120,6 +133,7 @@ def evaluate(
     poses = _baselines(model)
     accs = {name: TargetAccumulator(len(names)) for name in (MODEL, *poses)}
     angle_accs = {name: ErrorAccumulator() for name in accs} if angular else {}
+    hand_accs = {name: LandmarkAccumulator() for name in accs} if angular and landmarks else {}
     tasks = [(s, model.config()) for s in items]
     with Progress(len(tasks), "evaluate", quiet=quiet) as progress:
         for feats, layout in map_ordered(_features_task, tasks, n_jobs, progress):
@@ -142,10 +156,13 @@ def evaluate(
                 accs[key].update(feats.Y, pred, mask)
                 if angular:
                     angle_accs[key].update(feats.Y, pred, mask)
+                if hand_accs:
+                    hand_accs[key].update(feats.Y, pred, mask)
     unit = model.target_unit_
     return Evaluation(
         reports={k: a.report() for k, a in angle_accs.items()},
         target_reports={k: a.report(names, unit) for k, a in accs.items()},
         n_sessions=len(items),
         frames="movement" if movement_only else "all",
+        landmarks={k: a.report() for k, a in hand_accs.items()},
     )

@@ -350,3 +350,22 @@ def test_frame_mae_deg_is_the_mean_absolute_error_in_degrees():
     b = [rng.uniform(-1, 1) for _ in range(20)]
     want = sum(abs(x - y) for x, y in zip(a, b)) / 20 * 180 / math.pi
     assert H.frame_mae_deg(a, b) == pytest.approx(want, rel=1e-13)
+
+
+def test_evaluate_reports_landmark_distances_beside_the_baselines(tmp_path):
+    from purepose.evaluation import evaluate
+    from purepose.hand import landmark_errors
+    from purepose.model import PoseRegressor
+    from purepose.synth import make_dataset
+
+    paths = make_dataset(tmp_path, n_sessions=3, seconds=2.0, seed=2, quiet=True)
+    model = PoseRegressor(n_lags=0, features=("logpow",)).fit(paths[:1])
+    result = evaluate(model, paths[2:])
+    assert set(result.landmarks) == {"model", "mean pose", "zero pose"}
+    feats = model.featurize(paths[2])
+    pred = model.predict_windows(feats).values
+    direct = landmark_errors(feats.Y, pred, mask=feats.valid)
+    assert result.landmarks["model"].fingertip_mm == pytest.approx(direct.fingertip_mm, rel=1e-12)
+    assert "fingertips" in result.table() and "generic hand" in result.table()
+    assert "landmarks" in result.to_dict()
+    assert evaluate(model, paths[2:], landmarks=False).landmarks == {}
