@@ -182,6 +182,13 @@ def _model_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--smoothing", type=float, default=None, help="EMA factor in (0, 1] (off)")
     g.add_argument("--label", choices=("end", "center"), default="end", help="window label (end)")
+    g.add_argument(
+        "--normalize",
+        choices=("global", "session", "causal"),
+        default="global",
+        help="standardize features by the training data (global), or first by each "
+        "recording's own statistics (session; causal: running, no look-ahead)",
+    )
     p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (1)")
 
 
@@ -212,6 +219,7 @@ def _regressor_from_args(args: argparse.Namespace):
         alphas=_floats(args.alphas, "--alphas"),
         smoothing=args.smoothing,
         label=args.label,
+        normalize=args.normalize,
     )
     model._check_params()  # bad hyper-parameters fail before any data is read
     return model

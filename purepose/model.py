@@ -203,6 +203,7 @@ _PARAMS = (
     "alphas",
     "smoothing",
     "label",
+    "normalize",
     "max_iter",
     "tol",
     "random_state",
@@ -225,6 +226,8 @@ class PoseRegressor:
       alphas            starting grid searched on the validation sources (1e-2 .. 1e4)
       smoothing         EMA factor in (0, 1] applied to predictions (None: off)
       label             'end' (causal) or 'center': which sample of a window is its label
+      normalize         'global', or 'session' / 'causal': standardize each recording's
+                        features by its own statistics first (windows.standardize_session)
       max_iter, tol, random_state   for the PCA (block power) iteration
 
     Learned: ``mean_``, ``scale_`` (feature standardization), ``components_``,
@@ -271,6 +274,7 @@ class PoseRegressor:
         alphas: Sequence[float] | None = None,
         smoothing: float | None = None,
         label: str = "end",
+        normalize: str = "global",
         max_iter: int = 1000,
         tol: float = 1e-10,
         random_state: int | None = 0,
@@ -288,6 +292,7 @@ class PoseRegressor:
         self.alphas = alphas
         self.smoothing = smoothing
         self.label = label
+        self.normalize = normalize
         self.max_iter = max_iter
         self.tol = tol
         self.random_state = random_state
@@ -314,6 +319,7 @@ class PoseRegressor:
             n_lags=self.n_lags,
             lag_step=self.lag_step,
             label=self.label,
+            normalize=self.normalize,
         )
         config.validate()
         return config

@@ -161,6 +161,7 @@ def _upgrade_v1(data: dict[str, Any], reader: _Reader) -> dict[str, Any]:
     params = dict(reader.get("params")) if isinstance(data.get("params"), dict) else {}
     params.setdefault("window_ms", None)
     params.setdefault("hop_ms", None)
+    params.setdefault("normalize", "global")
     if reader.get("joint_names") != list(JOINT_NAMES):
         raise reader.fail("'joint_names' do not match the emg2pose joint order")
     out = dict(data)

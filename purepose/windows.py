@@ -38,6 +38,9 @@ from .signal import DEFAULT_FEATURES, FEATURES, extract_features, feature_names,
 from .sources import Source, as_source
 from .types import Matrix, Vector
 
+NORMALIZE = ("global", "session", "causal")
+"""How feature rows are standardized per recording before the model's own standardization."""
+
 CHUNK_ROWS = 1 << 15
 """EMG rows read at a time: bounds the memory of featurizing one recording."""
 
@@ -52,7 +55,11 @@ class FeatureConfig:
     """How windows and features are made; part of a model's hyper-parameters.
 
     ``window_ms``/``hop_ms`` (default 100 ms every 20 ms) or, overriding them,
-    ``window``/``hop`` in samples.
+    ``window``/``hop`` in samples. ``normalize``: "global" (features as they
+    are; the model standardizes with the training statistics), "session"
+    (each recording's features standardized by that recording's own
+    statistics, :func:`standardize_session`) or "causal" (by the running
+    statistics up to each window, :func:`standardize_causal`).
     """
 
     window_ms: float | None = 100.0
@@ -64,9 +71,14 @@ class FeatureConfig:
     n_lags: int = 0
     lag_step: int = 1
     label: str = "end"
+    normalize: str = "global"
 
     def validate(self, where: str = "PoseRegressor") -> None:
         """Raise PureposeError naming the first bad field."""
+        if self.normalize not in NORMALIZE:
+            raise PureposeError(
+                f"{where}: normalize={self.normalize!r} must be one of {', '.join(NORMALIZE)}"
+            )
         for name in ("window", "hop"):
             value = getattr(self, name)
             if value is not None and (
@@ -163,6 +175,66 @@ class FeatureConfig:
                 f"{where}: {n_channels} channels x {len(self.features)} features x "
                 f"{self.n_lags + 1} lags = {d} features per window, more than {MAX_FEATURES}"
             )
+
+
+def _column_scale(m2: float, n: int) -> float:
+    """Population std from a centred sum of squares; 1 for a constant column, as StandardScaler."""
+    return math.sqrt(m2 / n) or 1.0
+
+
+def standardize_session(rows: Matrix) -> Matrix:
+    """Each column standardized by the recording's own mean and population std.
+
+        z[k][j] = (x[k][j] - mean_j) / std_j,   over the windows k of this recording
+
+    Unsupervised adaptation: it uses the recording's features only (no
+    targets), so it can be applied to a new session before it is scored. It
+    looks at the whole session; :func:`standardize_causal` does not. Two
+    passes (mean, then centred squares), O(n_windows d).
+
+    >>> standardize_session([[1.0, 5.0], [3.0, 5.0]])
+    [[-1.0, 0.0], [1.0, 0.0]]
+    """
+    if not rows:
+        return []
+    n = len(rows)
+    columns = list(zip(*rows))
+    means = [math.fsum(c) / n for c in columns]
+    scales = [
+        _column_scale(math.fsum((v - m) * (v - m) for v in c), n) for c, m in zip(columns, means)
+    ]
+    return [[(v - m) / s for v, m, s in zip(row, means, scales)] for row in rows]
+
+
+def standardize_causal(rows: Matrix, *, warmup: int = 10) -> Matrix:
+    """Each window standardized by the running mean and std of the windows up to it.
+
+        z[k][j] = (x[k][j] - mean_j(0..k)) / std_j(0..k)     (Welford's running update)
+
+    What a live stream can do: no look-ahead, O(d) per window and O(d)
+    memory. The first ``warmup`` windows use the statistics of the first
+    ``warmup`` (a std from one window is 0), so the start of a session is
+    not divided by nothing.
+
+    >>> standardize_causal([[1.0], [3.0], [5.0]], warmup=2)
+    [[-1.0], [1.0], [1.224744871391589]]
+    """
+    if not rows:
+        return []
+    d = len(rows[0])
+    mean, m2 = [0.0] * d, [0.0] * d
+    first = min(warmup, len(rows))
+    out: Matrix = []
+    for n, row in enumerate(rows, start=1):
+        for j, v in enumerate(row):  # Welford's update of the mean and centred squares
+            delta = v - mean[j]
+            mean[j] += delta / n
+            m2[j] += delta * (v - mean[j])
+        if n >= first:
+            scale = [_column_scale(q, n) for q in m2]
+            todo = rows[:n] if n == first else [row]  # the warm-up windows wait until now
+            out += [[(v - m) / s for v, m, s in zip(r, mean, scale)] for r in todo]
+    return out
 
 
 class WindowChunk(NamedTuple):
@@ -309,6 +381,10 @@ def _featurize_open(
         )
     if config.n_lags:
         rows = lag_stack(rows, config.n_lags, step=config.lag_step)
+    if config.normalize == "session":
+        rows = standardize_session(rows)
+    elif config.normalize == "causal":
+        rows = standardize_causal(rows)
     first = config.label_offset(window)
     label_rows = list(range(first, first + len(rows) * hop, hop))
     last = label_rows[-1]

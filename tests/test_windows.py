@@ -122,3 +122,35 @@ def test_a_rate_that_disagrees_with_the_timestamps_stops_featurizing(fixture_pat
         PureposeError, match=r"sample_rate=2000 Hz disagrees with the timestamps \(1 Hz"
     ):
         featurize(fixture_path, FeatureConfig(window=10, hop=5))
+
+
+def test_session_and_causal_standardization_match_numpy():
+    np = pytest.importorskip("numpy")
+    from purepose.windows import standardize_causal, standardize_session
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(50, 4)) * [1.0, 10.0, 1e-3, 0.0] + [0.0, 5.0, 1e6, 3.0]
+    got = np.array(standardize_session(X.tolist()))
+    scale = X.std(axis=0)
+    scale[scale == 0] = 1.0
+    assert np.allclose(got, (X - X.mean(axis=0)) / scale, rtol=1e-9, atol=1e-9)
+    causal = np.array(standardize_causal(X.tolist(), warmup=5))
+    for k in range(50):
+        n = max(k + 1, 5)
+        mu, sd = X[:n].mean(axis=0), X[:n].std(axis=0)
+        sd[sd == 0] = 1.0
+        # x - mean keeps only the digits below |x|: a few ulps of |x|, relative to the std
+        tol = 1e-12 + 8 * np.spacing(np.abs(X[:n]).max(axis=0)) / sd
+        assert np.all(np.abs(causal[k] - (X[k] - mu) / sd) <= tol)
+
+
+def test_normalize_session_changes_features_not_their_layout(synth_session):
+    plain = featurize(synth_session, FeatureConfig(n_lags=1))
+    session = featurize(synth_session, FeatureConfig(n_lags=1, normalize="session"))
+    assert len(plain.X) == len(session.X) and len(plain.X[0]) == len(session.X[0])
+    col = [row[0] for row in session.X]
+    assert abs(sum(col) / len(col)) < 1e-9
+    with pytest.raises(PureposeError, match="normalize='per-user' must be one of"):
+        FeatureConfig(normalize="per-user").validate()
+    model = PoseRegressor(normalize="causal", n_lags=0).fit([synth_session])
+    assert PoseRegressor.from_dict(model.to_dict()).normalize == "causal"
