@@ -173,7 +173,10 @@ class Progress:
     def __enter__(self) -> Progress:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is not None and not self._redraw:
+            self._closed = True  # in a log, the error line says enough: no 0/N (0%) line
+            return
         self.close()
 
 

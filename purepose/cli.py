@@ -271,13 +271,12 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         log(f"fit: {args.data[0]} is a dataset directory; using --split train", quiet=args.quiet)
     train = _resolve_data(args, args.data, split)
     val = _resolve_val(args, args.val)
-    log(f"fit: {len(train)} training source(s), {len(val or [])} validation", quiet=args.quiet)
     model.fit(train, val_sessions=val, n_jobs=args.jobs, quiet=args.quiet)
     model.save(args.out)
     print(
-        f"wrote {args.out}: {model.n_samples_} training windows, {model.n_features_in_} "
-        f"features, {len(model.target_names_)} targets ({model.target_unit_}), "
-        f"alpha={model.alpha_:g}"
+        f"wrote {args.out}: {len(train)} training and {len(val or [])} validation source(s), "
+        f"{model.n_samples_} training windows, {model.n_features_in_} features, "
+        f"{len(model.target_names_)} targets ({model.target_unit_}), alpha={model.alpha_:g}"
     )
     unit = "deg" if model.val_metric_ == "mae_deg" else "(nMAE)"
     what = "val MAE" if model.val_metric_ == "mae_deg" else "val nMAE"
