@@ -12,10 +12,20 @@ Each verb has a ``_add_<verb>(subparsers)`` that declares its arguments and a
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
 from . import __version__
+from ._util import (
+    EXIT_BROKEN_PIPE,
+    Terminated,
+    check_output,
+    check_output_dir,
+    interrupt_on_terminate,
+    report_stream,
+    silence_closed_output,
+)
 from .errors import PureposeError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -63,8 +73,11 @@ def _add_fetch(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .fetch import MINI_SHA256, MINI_URL, fetch
 
+    check_output_dir(Path(args.dir).expanduser(), what="--dir")
     paths = fetch(
         args.dir,
         url=args.url or MINI_URL,
@@ -170,7 +183,7 @@ def _add_fit(sub) -> None:
     p.add_argument("data", nargs="+", metavar="DATA", help="session files or directories")
     p.add_argument("--split", default=None, help="split of a dataset directory (e.g. train)")
     p.add_argument("--val", nargs="+", default=None, help="validation sessions or split name")
-    p.add_argument("--out", "-o", required=True, help="model file to write (JSON)")
+    p.add_argument("--out", "-o", required=True, help="model file to write (JSON); - = stdout")
     _model_options(p)
     _common_options(p)
     p.set_defaults(handler=_cmd_fit)
@@ -179,19 +192,22 @@ def _add_fit(sub) -> None:
 def _cmd_fit(args: argparse.Namespace) -> int:
     from ._util import log
 
+    check_output(args.out)
     model = _regressor_from_args(args)
     train = _resolve_data(args.data, args.split)
     val = _resolve_val(args.val, args.data)
     log(f"fit: {len(train)} training session(s), {len(val or [])} validation", quiet=args.quiet)
     model.fit(train, val_sessions=val, n_jobs=args.jobs, quiet=args.quiet)
     model.save(args.out)
+    report = report_stream(args.out)
     print(
         f"wrote {args.out}: {model.n_samples_} training windows, "
-        f"{model.n_features_in_} features, alpha={model.alpha_:g}"
+        f"{model.n_features_in_} features, alpha={model.alpha_:g}",
+        file=report,
     )
     for alpha, mae in model.val_mae_.items():
         mark = "  <- chosen" if float(alpha) == model.alpha_ else ""
-        print(f"  val MAE at alpha={float(alpha):g}: {mae:.2f} deg{mark}")
+        print(f"  val MAE at alpha={float(alpha):g}: {mae:.2f} deg{mark}", file=report)
     return 0
 
 
@@ -199,7 +215,9 @@ def _add_predict(sub) -> None:
     p = sub.add_parser("predict", help="predict joint angles of one session to CSV")
     p.add_argument("model", help="model JSON written by `purepose fit`")
     p.add_argument("session", help="emg2pose session file (.hdf5)")
-    p.add_argument("--out", "-o", required=True, help="CSV to write: time + 20 angles (radians)")
+    p.add_argument(
+        "--out", "-o", required=True, help="CSV to write: time + 20 angles (radians); - = stdout"
+    )
     p.add_argument("--degrees", action="store_true", help="write angles in degrees")
     _common_options(p)
     p.set_defaults(handler=_cmd_predict)
@@ -212,6 +230,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     from .io import JOINT_NAMES
     from .model import PoseRegressor
 
+    check_output(args.out)
     model = PoseRegressor.load(args.model)
     pred = model.predict(args.session)
     factor = 180.0 / math.pi if args.degrees else 1.0
@@ -221,7 +240,10 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         for t, row in zip(pred.time, pred.angles)
     ]
     atomic_write_text(args.out, "\n".join(lines) + "\n")
-    print(f"wrote {args.out}: {len(pred.angles)} windows x {len(JOINT_NAMES)} joints")
+    print(
+        f"wrote {args.out}: {len(pred.angles)} windows x {len(JOINT_NAMES)} joints",
+        file=report_stream(args.out),
+    )
     return 0
 
 
@@ -279,6 +301,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     from ._util import log
 
+    if args.dir is not None:
+        check_output_dir(args.dir, what="--dir")
+    if args.plots is not None:
+        check_output_dir(args.plots, what="--plots")
     t0 = time.perf_counter()
     if args.dir is None:
         with tempfile.TemporaryDirectory(prefix="purepose-demo-") as tmp:
@@ -396,6 +422,7 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
 def _cmd_synth(args: argparse.Namespace) -> int:
     from .synth import make_dataset
 
+    check_output_dir(args.out_dir, what="OUT_DIR")
     paths = make_dataset(
         args.out_dir,
         n_sessions=args.sessions,
@@ -487,6 +514,7 @@ def _cmd_plot_emg(args: argparse.Namespace) -> int:
     from .io import Session
     from .plot import emg_traces_svg, save_svg
 
+    check_output(args.out)
     start, duration = args.start, args.duration
     with Session(args.file) as session:
         # Seconds covered by the samples (one sample period each), measured on
@@ -521,7 +549,7 @@ def _cmd_plot_emg(args: argparse.Namespace) -> int:
     )
     path = save_svg(args.out, svg)
     log(f"plot emg: {len(chunk.time)} samples x {len(channels)} channels", quiet=args.quiet)
-    print(path)
+    print(path, file=report_stream(args.out))
     return 0
 
 
@@ -559,9 +587,6 @@ def _add_cluster(sub: argparse._SubParsersAction) -> None:
 
 def _cluster_check_args(args: argparse.Namespace) -> None:
     """Reject bad numbers and an unwritable --out before any data is read."""
-    import os
-    from pathlib import Path
-
     if args.components < 1:
         raise PureposeError(f"--components {args.components} must be >= 1")
     if args.clusters < 1:
@@ -570,14 +595,7 @@ def _cluster_check_args(args: argparse.Namespace) -> None:
         raise PureposeError(f"--decimate {args.decimate} must be >= 1")
     if args.max_samples is not None and args.max_samples < 2:
         raise PureposeError(f"--max-samples {args.max_samples} must be >= 2")
-    out = Path(args.out)
-    folder = out.parent if str(out.parent) else Path(".")
-    if out.is_dir():
-        raise PureposeError(f"--out {out}: is a directory")
-    if not folder.is_dir():
-        raise PureposeError(f"--out {out}: directory {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise PureposeError(f"--out {out}: directory {folder} is not writable")
+    check_output(args.out)
 
 
 def _cluster_rows(session, start: float | None, duration: float | None) -> list:
@@ -710,6 +728,7 @@ def _cmd_plot_pose(args: argparse.Namespace) -> int:
     from .model import PoseRegressor
     from .plot import pose_traces_svg, save_svg
 
+    check_output(args.out)
     joints = _parse_joints(args.joints)
     model = PoseRegressor.load(args.model)
     feats = model.featurize(args.file)
@@ -732,7 +751,10 @@ def _cmd_plot_pose(args: argparse.Namespace) -> int:
         title=args.title or f"{feats.name}: predicted vs true",
     )
     save_svg(args.out, svg)
-    print(f"wrote {args.out}: {len(joints)} joint(s), {len(keep)} windows")
+    print(
+        f"wrote {args.out}: {len(joints)} joint(s), {len(keep)} windows",
+        file=report_stream(args.out),
+    )
     return 0
 
 
@@ -755,13 +777,17 @@ def _cmd_plot_errors(args: argparse.Namespace) -> int:
     from .model import PoseRegressor, evaluate
     from .plot import error_bars_svg, save_svg
 
+    check_output(args.out)
     model = PoseRegressor.load(args.model)
     result = evaluate(model, _resolve_data(args.data, args.split), quiet=args.quiet)
     bars = {
         name: {"overall": r.mae_deg, **r.per_finger_mae_deg} for name, r in result.reports.items()
     }
     save_svg(args.out, error_bars_svg(bars, title="MAE by finger"))
-    print(f"wrote {args.out}: model {result.reports['model'].mae_deg:.2f} deg overall")
+    print(
+        f"wrote {args.out}: model {result.reports['model'].mae_deg:.2f} deg overall",
+        file=report_stream(args.out),
+    )
     return 0
 
 
@@ -788,12 +814,40 @@ def _common_options(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 bad input)."""
+    """Run the command line; return the exit status.
+
+    0 ok; 2 bad input (one line on stderr, no traceback); 141 standard output
+    closed early (``purepose ... | head``: quiet, like standard tools); 128 +
+    the signal number after Ctrl-C (130), SIGTERM (143) or SIGHUP (129), with
+    temporary files removed.
+    """
+    with interrupt_on_terminate():
+        try:
+            status = _run(argv)
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+            return status
+        except BrokenPipeError:
+            silence_closed_output()
+            return EXIT_BROKEN_PIPE
+        except SystemExit:  # argparse after --help, --version or a usage error
+            try:
+                if sys.stdout is not None:
+                    sys.stdout.flush()
+            except BrokenPipeError:
+                silence_closed_output()
+                raise SystemExit(EXIT_BROKEN_PIPE) from None
+            raise
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
         return handler(args)
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except PureposeError as exc:
         print(f"purepose {args.verb}: error: {exc}", file=sys.stderr)
         return 2
@@ -801,9 +855,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
         print(f"purepose {args.verb}: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP as Terminated
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
         print(f"purepose {args.verb}: interrupted", file=sys.stderr)
-        return 130
+        return 128 + signum
 
 
 if __name__ == "__main__":  # pragma: no cover
