@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import __version__
-from ._util import Progress, atomic_write_text
+from ._util import Progress, atomic_write_text, load_json
 from .errors import NotFittedError, PureposeError
 from .io import JOINT_NAMES, N_JOINTS, Session, valid_mask
 from .linalg import matmul, matmul_transposed, solve_spd, transpose
@@ -579,20 +579,9 @@ class PoseRegressor:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> PoseRegressor:
-        """Read a model saved by :meth:`save`."""
+        """Read a model saved by :meth:`save` (size-checked, strict JSON: ``_util.load_json``)."""
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise PureposeError(f"{p}: model file not found") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PureposeError(f"{p}: cannot read model file: {exc}") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise PureposeError(
-                f"{p}: not a JSON model file ({exc.msg} at line {exc.lineno})"
-            ) from None
+        data = load_json(p, "model file")
         return cls.from_dict(data, source=str(p))
 
     def __repr__(self) -> str:
