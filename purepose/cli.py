@@ -68,8 +68,23 @@ def _add_fetch(sub: argparse._SubParsersAction) -> None:
         help="delete the 647 MB tar after extracting (default: keep it, so other "
         "--members can be extracted later without downloading again)",
     )
+    p.add_argument(
+        "--max-extract-gb",
+        type=float,
+        default=4.0,
+        metavar="GB",
+        help="refuse to extract more than this many gigabytes (4; a gzip bomb stops here)",
+    )
     _common_options(p)
     p.set_defaults(handler=_cmd_fetch)
+
+
+def _max_extract_bytes(gigabytes: float) -> int:
+    import math
+
+    if not (math.isfinite(gigabytes) and gigabytes > 0):
+        raise PureposeError(f"--max-extract-gb {gigabytes:g} must be a positive number")
+    return int(gigabytes * 1e9)
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
@@ -85,6 +100,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         members=args.members,
         quiet=args.quiet,
         keep_tar=not args.delete_tar,
+        max_bytes=_max_extract_bytes(args.max_extract_gb),
     )
     for path in paths:
         print(path)
