@@ -123,12 +123,16 @@ def nice_ticks(lo: float, hi: float, n_ticks: int = 5, *, loose: bool = False) -
     last >= hi: for axes that start and end on a tick); otherwise only ticks
     inside ``[lo, hi]`` (give or take 1% of a step, so 0-29.9995 s still gets
     its tick at 30) are returned, at least two. Values are rounded to the
-    step's decimals.
+    step's decimals. The step never falls below 8 float spacings at the
+    range's magnitude, so a range tiny against its magnitude still gets
+    distinct ticks (or just its two ends, when not even two fit inside).
 
     >>> nice_ticks(0.0, 71.3)
     [0.0, 20.0, 40.0, 60.0]
     >>> nice_ticks(-0.13, 0.92, loose=True)
     [-0.5, 0.0, 0.5, 1.0]
+    >>> nice_ticks(879609.9999999999, 879610.0000009999, 8, loose=True)[:2]
+    [879609.9999998, 879610.0]
     >>> nice_ticks(1.0, 0.0)
     Traceback (most recent call last):
     ...
@@ -142,14 +146,34 @@ def nice_ticks(lo: float, hi: float, n_ticks: int = 5, *, loose: bool = False) -
         pad = abs(lo) * 0.1 or 1.0
         lo, hi = lo - pad, hi + pad
     step = nice_number(nice_number(hi - lo, round_=False) / (n_ticks - 1))
+    # A range tiny against its magnitude (879610 +- 1e-6, or 1e16 + 2): the step
+    # must stay well above the spacing of floats there, or ticks coincide.
+    finest = nice_number(8 * math.ulp(max(abs(lo), abs(hi))), round_=False)
+    step = max(step, finest)
     digits = max(0, -math.floor(math.log10(step)))
+
+    def tick(k: int) -> float:
+        return round(k * step, digits) + 0.0
+
+    # lo / step is rounded, so the first guess can be one step off: check the ticks themselves.
     if loose:
         first, last = math.floor(lo / step), math.ceil(hi / step)
+        while tick(first) > lo:
+            first -= 1
+        while tick(last) < hi:
+            last += 1
     else:
+        slack = 0.01 * step
         first, last = math.ceil(lo / step - 0.01), math.floor(hi / step + 0.01)
+        while tick(first) < lo - slack:
+            first += 1
+        while tick(last) > hi + slack:
+            last -= 1
         if last - first < 1:  # fewer than 2 ticks inside: ask for a finer step
+            if step <= finest:  # there is none: the two ends are the ticks
+                return [lo + 0.0, hi + 0.0]
             return nice_ticks(lo, hi, n_ticks + 1)
-    return [round(k * step, digits) + 0.0 for k in range(first, last + 1)]
+    return [tick(k) for k in range(first, last + 1)]
 
 
 def tick_labels(ticks: Sequence[float]) -> list[str]:
