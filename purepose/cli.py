@@ -523,53 +523,97 @@ def _parse_channels(spec: str | None, n_channels: int) -> list[int]:
     return chosen
 
 
-def _cmd_plot_emg(args: argparse.Namespace) -> int:
+#: Rows read at a time by `plot emg` and `cluster` (memory: one chunk, not the session).
+_CHUNK_ROWS = 20_000
+
+
+def _first_row_at(session, t: float) -> int:
+    """First row whose time is >= t: a binary search reading single rows, O(log n) reads.
+
+    The same row ``Session.slice`` finds, without loading the time column.
+    """
+    lo, hi = 0, len(session)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if session.read_field("time", mid, mid + 1)[0] < t:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _session_window(session, start: float | None, duration: float | None, default: float):
+    """Rows a:b of START..START+DURATION seconds after the first sample, and t0.
+
+    ``duration=None`` means ``default`` seconds, or up to the end if shorter.
+    """
     import math
 
+    n = len(session)
+    t0 = session.read_field("time", 0, 1)[0]
+    # Seconds covered by the samples (one sample period each), measured on
+    # the time column because the window is cut by time.
+    length = session.read_field("time", n - 1, n)[0] - t0 + 1.0 / session.sample_rate
+    where = f"{session.name} is {length:.3f} s long"
+    start = 0.0 if start is None else start
+    if not (math.isfinite(start) and 0.0 <= start < length):
+        raise PureposeError(f"--start {start:g} is outside the session: {where}")
+    if duration is None:
+        duration = min(default, length - start)
+    if not (math.isfinite(duration) and duration > 0.0):
+        raise PureposeError(f"--duration {duration:g} must be positive ({where})")
+    if start + duration > length + 1e-9:
+        raise PureposeError(
+            f"--start {start:g} --duration {duration:g} ends at {start + duration:g} s, "
+            f"beyond the session: {where}"
+        )
+    a = _first_row_at(session, t0 + start)
+    return a, _first_row_at(session, t0 + start + duration), t0, start, duration
+
+
+def _cmd_plot_emg(args: argparse.Namespace) -> int:
     from ._util import log
     from .io import Session
-    from .plot import emg_traces_svg, save_svg
+    from .plot import emg_traces_svg_chunked, save_svg
 
     check_output(args.out)
-    start, duration = args.start, args.duration
     with Session(args.file) as session:
-        # Seconds covered by the samples (one sample period each), measured on
-        # the time column because the window is cut by time.
-        time_all = session.time
-        length = time_all[-1] - time_all[0] + 1.0 / session.sample_rate
-        where = f"{session.name} is {length:.3f} s long"
-        if not (math.isfinite(start) and 0.0 <= start < length):
-            raise PureposeError(f"--start {start:g} is outside the session: {where}")
-        if duration is None:
-            duration = min(10.0, length - start)
-        if not (math.isfinite(duration) and duration > 0.0):
-            raise PureposeError(f"--duration {duration:g} must be positive ({where})")
-        if start + duration > length + 1e-9:
+        a, b, t0, start, duration = _session_window(session, args.start, args.duration, 10.0)
+        if b - a < 2:
             raise PureposeError(
-                f"--start {start:g} --duration {duration:g} ends at {start + duration:g} s, "
-                f"beyond the session: {where}"
+                f"--duration {duration:g} s holds {b - a} sample(s); need at least 2"
             )
         channels = _parse_channels(args.channels, session.n_channels)
-        t0 = time_all[0]
-        chunk = session.slice(t0 + start, t0 + start + duration)
-        name = session.name
-    if len(chunk.time) < 2:
-        raise PureposeError(
-            f"--duration {duration:g} s holds {len(chunk.time)} sample(s); need at least 2"
+        every = channels == list(range(session.n_channels))
+
+        def chunks():
+            for lo in range(a, b, _CHUNK_ROWS):
+                hi = min(b, lo + _CHUNK_ROWS)
+                time = [t - t0 for t in session.read_field("time", lo, hi)]
+                emg = session.read_field("emg", lo, hi)
+                yield time, emg if every else [[row[c] for c in channels] for row in emg]
+
+        title = args.title or f"{session.name}: EMG {start:g}-{start + duration:g} s"
+        svg = emg_traces_svg_chunked(
+            chunks(),
+            n_samples=b - a,
+            t_first=session.read_field("time", a, a + 1)[0] - t0,
+            t_last=session.read_field("time", b - 1, b)[0] - t0,
+            n_channels=len(channels),
+            channel_names=[f"EMG{c + 1:02d}" for c in channels],
+            title=title,
         )
-    time = [t - t0 for t in chunk.time]
-    emg = [[row[c] for c in channels] for row in chunk.emg]
-    title = args.title or f"{name}: EMG {start:g}-{start + duration:g} s"
-    svg = emg_traces_svg(
-        time, emg, channel_names=[f"EMG{c + 1:02d}" for c in channels], title=title
-    )
     path = save_svg(args.out, svg)
-    log(f"plot emg: {len(chunk.time)} samples x {len(channels)} channels", quiet=args.quiet)
+    log(f"plot emg: {b - a} samples x {len(channels)} channels", quiet=args.quiet)
     print(path, file=report_stream(args.out))
     return 0
 
 
 # ---- cluster: PCA + k-means of a session's EMG, as in the seed blog post ----------
+
+
+#: Samples `cluster` keeps by default (every k-th): PCA + k-means cost O(samples).
+DEFAULT_MAX_SAMPLES = 20_000
 
 
 def _add_cluster(sub: argparse._SubParsersAction) -> None:
@@ -592,7 +636,12 @@ def _add_cluster(sub: argparse._SubParsersAction) -> None:
     thin = p.add_mutually_exclusive_group()
     thin.add_argument("--decimate", type=int, default=None, help="keep every N-th sample")
     thin.add_argument(
-        "--max-samples", type=int, default=None, help="decimate evenly to at most M samples"
+        "--max-samples",
+        type=int,
+        default=None,
+        metavar="M",
+        help=f"keep every k-th sample so that at most M remain (default {DEFAULT_MAX_SAMPLES:,}: "
+        "memory and time stay bounded on long sessions; --decimate 1 keeps all)",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed of PCA and k-means (0)")
     p.add_argument("--out", default="clusters.svg", help="output SVG file (clusters.svg)")
@@ -614,24 +663,6 @@ def _cluster_check_args(args: argparse.Namespace) -> None:
     check_output(args.out)
 
 
-def _cluster_rows(session, start: float | None, duration: float | None) -> list:
-    """The EMG rows of the window START..START+DURATION (seconds after the first sample)."""
-    import math
-
-    if start is None and duration is None:
-        return session.emg
-    time = session.time
-    length = time[-1] - time[0] + 1.0 / session.sample_rate
-    where = f"{session.name} is {length:.3f} s long"
-    start = 0.0 if start is None else start
-    if not (math.isfinite(start) and 0.0 <= start < length):
-        raise PureposeError(f"--start {start:g} is outside the session: {where}")
-    duration = length - start if duration is None else duration
-    if not (math.isfinite(duration) and duration > 0.0):
-        raise PureposeError(f"--duration {duration:g} must be positive ({where})")
-    return session.slice(time[0] + start, time[0] + start + duration).emg
-
-
 def _cmd_cluster(args: argparse.Namespace) -> int:
     import math
 
@@ -643,13 +674,16 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
 
     _cluster_check_args(args)
     with Session(args.file) as session:
-        rows = _cluster_rows(session, args.start, args.duration)
+        if args.start is None and args.duration is None:
+            a, b = 0, len(session)
+        else:
+            a, b, *_ = _session_window(session, args.start, args.duration, math.inf)
+        n_total, n_channels = b - a, session.n_channels
+        limit = args.max_samples or DEFAULT_MAX_SAMPLES
+        step = args.decimate or max(1, math.ceil(n_total / limit))
+        # a strided read: memory follows the rows kept, not the session
+        emg = session.read_field("emg", a, b, step) if b > a else []
         name = session.name
-    n_total, n_channels = len(rows), (len(rows[0]) if rows else 0)
-    step = args.decimate or (
-        math.ceil(n_total / args.max_samples) if args.max_samples and n_total else 1
-    )
-    emg = rows[::step]
     n = len(emg)
     if n < 2:
         raise PureposeError(f"{n} EMG sample(s) selected from {args.file}; need at least 2")
@@ -669,18 +703,26 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
     scores = pca.fit_transform(emg)
     log(f"cluster: k-means ({args.clusters} clusters, k-means++)", quiet=args.quiet)
     km = KMeans(n_clusters=args.clusters, random_state=args.seed).fit(scores)
+    report = report_stream(args.out)
 
-    print(f"{name}: {kept}, {n_channels} channels")
-    print("explained variance (% of total):")
+    print(f"{name}: {kept}, {n_channels} channels", file=report)
+    if step > 1 and not args.decimate:
+        default = "" if args.max_samples else ", the default"
+        print(
+            f"  (1 in {step} samples kept: at most --max-samples {limit:,}{default}; "
+            "--decimate 1 keeps all)",
+            file=report,
+        )
+    print("explained variance (% of total):", file=report)
     for i, ratio in enumerate(pca.explained_variance_ratio_):
-        print(f"  PC{i + 1}: {100.0 * ratio:6.2f}")
-    print(f"  sum: {100.0 * math.fsum(pca.explained_variance_ratio_):6.2f}")
-    print(f"k-means: {km.n_iter_} iterations, inertia {km.inertia_:.6g}")
+        print(f"  PC{i + 1}: {100.0 * ratio:6.2f}", file=report)
+    print(f"  sum: {100.0 * math.fsum(pca.explained_variance_ratio_):6.2f}", file=report)
+    print(f"k-means: {km.n_iter_} iterations, inertia {km.inertia_:.6g}", file=report)
     for k in range(args.clusters):
         size = km.labels_.count(k)
-        print(f"  cluster {k}: {size:8,d} samples ({100.0 * size / n:5.1f}%)")
+        print(f"  cluster {k}: {size:8,d} samples ({100.0 * size / n:5.1f}%)", file=report)
 
-    title = args.title or f"{name}: PCA of EMG with k-means ({args.clusters} clusters)"
+    title = args.title or f"{name}: PCA + k-means, {args.clusters} clusters"
     if args.components >= 3:
         svg = scatter3d_svg(
             [z[:3] for z in scores],
@@ -694,7 +736,7 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
         svg = scatter_svg(
             flat, km.labels_, xlabel="PC1", ylabel="PC2", title=title, centers=centers
         )
-    print(save_svg(args.out, svg))
+    print(save_svg(args.out, svg), file=report)
     return 0
 
 
