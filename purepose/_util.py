@@ -28,6 +28,7 @@ standard tools killed by a closed pipe), after :func:`silence_closed_output`.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
@@ -70,9 +71,19 @@ def is_stdout(path: object) -> bool:
     return isinstance(path, str) and path == STDOUT
 
 
+def _same_file_as_stdout(path: object) -> bool:
+    try:
+        here, out = os.stat(path), os.fstat(sys.stdout.fileno())  # type: ignore[arg-type]
+    except (AttributeError, OSError, TypeError, ValueError):
+        return False
+    return (here.st_dev, here.st_ino) == (out.st_dev, out.st_ino)
+
+
 def report_stream(*outputs: object) -> TextIO:
-    """Where a verb prints its report: stderr when one of its outputs is stdout."""
-    return sys.stderr if any(is_stdout(o) for o in outputs) else sys.stdout
+    """Where a verb prints its report: stderr when an output is stdout (``-``, ``/dev/stdout``)."""
+    if any(is_stdout(o) or _same_file_as_stdout(o) for o in outputs):
+        return sys.stderr
+    return sys.stdout
 
 
 def _is_fd_alias(path: Path) -> bool:
@@ -98,7 +109,9 @@ def _resolve_output(path: str | os.PathLike[str]) -> _Target:
         raise PureposeError("a component of the path is not a directory") from None
     except ValueError:
         raise PureposeError("the name contains a NUL byte") from None
-    except OSError as exc:  # ELOOP, EACCES on a parent ...
+    except OSError as exc:  # ELOOP, EACCES on a parent, ENAMETOOLONG ...
+        if exc.errno == errno.ENAMETOOLONG:
+            _check_name_length(p)
         raise PureposeError(exc.strerror or str(exc)) from None
     if st is not None:
         if stat.S_ISDIR(st.st_mode):
@@ -125,8 +138,13 @@ def _check_file_target(path: str | os.PathLike[str], real: Path) -> None:
     shown = Path(path).parent if not os.path.islink(path) else directory
     if not directory.is_dir():
         raise PureposeError(f"directory {shown} does not exist")
-    limit = _name_max(directory)
-    size = len(os.fsencode(real.name))
+    _check_name_length(real)
+
+
+def _check_name_length(path: Path) -> None:
+    directory = path.parent
+    limit = _name_max(directory) if directory.is_dir() else NAME_MAX
+    size = len(os.fsencode(path.name))
     if size > limit:
         raise PureposeError(f"the file name is {size} bytes, longer than the limit of {limit}")
 
@@ -281,8 +299,11 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     except PureposeError as exc:
         raise PureposeError(f"cannot write {path}: {exc}") from None
     if target.kind == "stdout":
-        sys.stdout.write(text)
-        sys.stdout.flush()  # a closed pipe raises BrokenPipeError here: the CLI ends quietly
+        # In pieces: one huge write into a pipe closed half-way returns a short
+        # count that CPython drops silently; small writes raise BrokenPipeError.
+        for i in range(0, len(text), 1 << 16):
+            sys.stdout.write(text[i : i + (1 << 16)])
+        sys.stdout.flush()  # a closed pipe raises BrokenPipeError: the CLI ends quietly
         return Path(STDOUT)
     if target.kind == "direct":
         sys.stdout.flush()  # /dev/stdout shares the descriptor: keep the order of the text

@@ -37,6 +37,10 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message}\n")
 
+    def print_help(self, file=None) -> None:  # type: ignore[override]
+        # argparse swallows write errors here; a closed pipe must reach main() (exit 141)
+        (file or sys.stdout).write(self.format_help())
+
 
 # ---- verbs -----------------------------------------------------------------
 # (each section below belongs to one verb; keep them independent)
@@ -902,6 +906,8 @@ def _run(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler
+    if getattr(args, "kind", None):  # `plot emg`: name the figure kind in messages
+        args.verb = f"{args.verb} {args.kind}"
     try:
         return handler(args)
     except BrokenPipeError:

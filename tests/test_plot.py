@@ -582,7 +582,7 @@ def test_cli_plot_emg_bad_window(synth_session, tmp_path, capsys, args, message)
     status = cli.main(["plot", "emg", str(synth_session), "--out", str(out), *args])
     err = capsys.readouterr().err
     assert status == 2 and not out.exists()
-    assert err.startswith("purepose plot: error: ") and message in err
+    assert err.startswith("purepose plot emg: error: ") and message in err
     if "session" in message:
         assert "4.000 s long" in err
     assert err.count("\n") == 1
