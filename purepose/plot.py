@@ -302,7 +302,8 @@ MIN_TITLE_SIZE = 10.0
 _TITLE_MARGIN = 12.0  # px kept free on each side of a title
 # Advance widths in em of DejaVu Sans Bold (the widest font of FONT_FAMILY),
 # rounded up per class of characters: an upper bound, so what fits here fits.
-_NARROW = frozenset(" !'(),.:;[]`{|}Ifijlrt")
+_NARROW = frozenset(" !'(),.:;[]`|Ifijlrt")
+_SYMBOL = frozenset("#$&*+<=>^{}~")
 _WIDE = frozenset("%@MWmw")
 
 
@@ -314,6 +315,8 @@ def _bold_width(text: str, size: float) -> float:
             em += 0.50
         elif c in _WIDE:
             em += 1.11
+        elif c in _SYMBOL:
+            em += 0.88
         elif c.isupper():
             em += 0.86
         else:  # digits, lower case, - _ @ ...
