@@ -12,10 +12,20 @@ Each verb has a ``_add_<verb>(subparsers)`` that declares its arguments and a
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
 from . import __version__
+from ._util import (
+    EXIT_BROKEN_PIPE,
+    Terminated,
+    check_output,
+    check_output_dir,
+    interrupt_on_terminate,
+    report_stream,
+    silence_closed_output,
+)
 from .errors import PureposeError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -26,6 +36,10 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+    def print_help(self, file=None) -> None:  # type: ignore[override]
+        # argparse swallows write errors here; a closed pipe must reach main() (exit 141)
+        (file or sys.stdout).write(self.format_help())
 
 
 # ---- verbs -----------------------------------------------------------------
@@ -58,13 +72,31 @@ def _add_fetch(sub: argparse._SubParsersAction) -> None:
         help="delete the 647 MB tar after extracting (default: keep it, so other "
         "--members can be extracted later without downloading again)",
     )
+    p.add_argument(
+        "--max-extract-gb",
+        type=float,
+        default=4.0,
+        metavar="GB",
+        help="refuse to extract more than this many gigabytes (4; a gzip bomb stops here)",
+    )
     _common_options(p)
     p.set_defaults(handler=_cmd_fetch)
 
 
+def _max_extract_bytes(gigabytes: float) -> int:
+    import math
+
+    if not (math.isfinite(gigabytes) and gigabytes > 0):
+        raise PureposeError(f"--max-extract-gb {gigabytes:g} must be a positive number")
+    return int(gigabytes * 1e9)
+
+
 def _cmd_fetch(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .fetch import MINI_SHA256, MINI_URL, fetch
 
+    check_output_dir(Path(args.dir).expanduser(), what="--dir")
     paths = fetch(
         args.dir,
         url=args.url or MINI_URL,
@@ -72,6 +104,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         members=args.members,
         quiet=args.quiet,
         keep_tar=not args.delete_tar,
+        max_bytes=_max_extract_bytes(args.max_extract_gb),
     )
     for path in paths:
         print(path)
@@ -254,7 +287,7 @@ def _add_fit(sub) -> None:
     )
     p.add_argument("data", nargs="+", metavar="DATA", help="recording files or directories")
     p.add_argument("--val", nargs="+", default=None, help="validation recordings or split name")
-    p.add_argument("--out", "-o", required=True, help="model file to write (JSON)")
+    p.add_argument("--out", "-o", required=True, help="model file to write (JSON); - = stdout")
     _data_options(p)
     _model_options(p)
     _common_options(p)
@@ -264,6 +297,7 @@ def _add_fit(sub) -> None:
 def _cmd_fit(args: argparse.Namespace) -> int:
     from ._util import log
 
+    check_output(args.out)
     model = _regressor_from_args(args)
     split = args.split
     if split is None and args.reps is None and _is_dataset(args.data):
@@ -273,16 +307,18 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     val = _resolve_val(args, args.val)
     model.fit(train, val_sessions=val, n_jobs=args.jobs, quiet=args.quiet)
     model.save(args.out)
+    report = report_stream(args.out)
     print(
         f"wrote {args.out}: {len(train)} training and {len(val or [])} validation source(s), "
         f"{model.n_samples_} training windows, {model.n_features_in_} features, "
-        f"{len(model.target_names_)} targets ({model.target_unit_}), alpha={model.alpha_:g}"
+        f"{len(model.target_names_)} targets ({model.target_unit_}), alpha={model.alpha_:g}",
+        file=report,
     )
     unit = "deg" if model.val_metric_ == "mae_deg" else "(nMAE)"
     what = "val MAE" if model.val_metric_ == "mae_deg" else "val nMAE"
     for alpha, score in model.val_scores_.items():
         mark = "  <- chosen" if float(alpha) == model.alpha_ else ""
-        print(f"  {what} at alpha={float(alpha):g}: {score:.4g} {unit}{mark}")
+        print(f"  {what} at alpha={float(alpha):g}: {score:.4g} {unit}{mark}", file=report)
     return 0
 
 
@@ -295,7 +331,9 @@ def _add_predict(sub) -> None:
     )
     p.add_argument("model", help="model JSON written by `purepose fit`")
     p.add_argument("recording", help="a recording (emg2pose .hdf5, NinaPro .mat, CSV)")
-    p.add_argument("--out", "-o", required=True, help="CSV to write: time + one column per target")
+    p.add_argument(
+        "--out", "-o", required=True, help="CSV to write: time + one column per target; - = stdout"
+    )
     p.add_argument("--degrees", action="store_true", help="write joint angles in degrees")
     _data_options(p)
     _common_options(p)
@@ -308,6 +346,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     from ._util import atomic_write_text
     from .model import PoseRegressor
 
+    check_output(args.out)
     model = PoseRegressor.load(args.model)
     if args.degrees and model.target_unit_ != "rad":
         raise PureposeError(
@@ -325,7 +364,10 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         if k
     ]
     atomic_write_text(args.out, "\n".join(lines) + "\n")
-    print(f"wrote {args.out}: {len(lines) - 1} windows x {len(model.target_names_)} targets")
+    print(
+        f"wrote {args.out}: {len(lines) - 1} windows x {len(model.target_names_)} targets",
+        file=report_stream(args.out),
+    )
     return 0
 
 
@@ -413,6 +455,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     from ._util import log
 
+    if args.dir is not None:
+        check_output_dir(args.dir, what="--dir")
+    if args.plots is not None:
+        check_output_dir(args.plots, what="--plots")
     t0 = time.perf_counter()
     if args.dir is None:
         with tempfile.TemporaryDirectory(prefix="purepose-demo-") as tmp:
@@ -540,6 +586,7 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
 def _cmd_synth(args: argparse.Namespace) -> int:
     from .synth import make_dataset
 
+    check_output_dir(args.out_dir, what="OUT_DIR")
     paths = make_dataset(
         args.out_dir,
         n_sessions=args.sessions,
@@ -627,54 +674,96 @@ def _parse_channels(spec: str | None, n_channels: int) -> list[int]:
     return chosen
 
 
-def _cmd_plot_emg(args: argparse.Namespace) -> int:
-    import bisect
+#: Rows read at a time by `plot emg` and `cluster` (memory: one chunk, not the session).
+_CHUNK_ROWS = 20_000
+
+
+def _first_row_at(session, t: float) -> int:
+    """First row whose time is >= t: a binary search reading single rows, O(log n) reads.
+
+    The same row ``Session.slice`` finds, without loading the time column.
+    """
+    lo, hi = 0, len(session)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if session.read_field("time", mid, mid + 1)[0] < t:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _session_window(session, start: float | None, duration: float | None, default: float):
+    """Rows a:b of START..START+DURATION seconds after the first sample, and t0.
+
+    ``duration=None`` means ``default`` seconds, or up to the end if shorter.
+    """
     import math
 
-    from ._util import log
-    from .plot import emg_traces_svg, save_svg
-
-    start, duration = args.start, args.duration
-    with _open_one(args, args.file) as rec:
-        # Seconds covered by the samples (one sample period each), measured on
-        # the time column because the window is cut by time.
-        time_all = rec.read_field("time")
-        length = time_all[-1] - time_all[0] + 1.0 / rec.sample_rate
-        where = f"{rec.name} is {length:.3f} s long"
-        if not (math.isfinite(start) and 0.0 <= start < length):
-            raise PureposeError(f"--start {start:g} is outside the recording: {where}")
-        if duration is None:
-            duration = min(10.0, length - start)
-        if not (math.isfinite(duration) and duration > 0.0):
-            raise PureposeError(f"--duration {duration:g} must be positive ({where})")
-        if start + duration > length + 1e-9:
-            raise PureposeError(
-                f"--start {start:g} --duration {duration:g} ends at {start + duration:g} s, "
-                f"beyond the recording: {where}"
-            )
-        channels = _parse_channels(args.channels, rec.n_channels)
-        t0 = time_all[0]
-        lo = bisect.bisect_left(time_all, t0 + start)
-        hi = bisect.bisect_left(time_all, t0 + start + duration)
-        rows = rec.read_field("emg", lo, hi)
-        name = rec.name
-    if len(rows) < 2:
+    n = len(session)
+    t0 = session.read_field("time", 0, 1)[0]
+    # Seconds covered by the samples (one sample period each), measured on
+    # the time column because the window is cut by time.
+    length = session.read_field("time", n - 1, n)[0] - t0 + 1.0 / session.sample_rate
+    where = f"{session.name} is {length:.3f} s long"
+    start = 0.0 if start is None else start
+    if not (math.isfinite(start) and 0.0 <= start < length):
+        raise PureposeError(f"--start {start:g} is outside the recording: {where}")
+    if duration is None:
+        duration = min(default, length - start)
+    if not (math.isfinite(duration) and duration > 0.0):
+        raise PureposeError(f"--duration {duration:g} must be positive ({where})")
+    if start + duration > length + 1e-9:
         raise PureposeError(
-            f"--duration {duration:g} s holds {len(rows)} sample(s); need at least 2"
+            f"--start {start:g} --duration {duration:g} ends at {start + duration:g} s, "
+            f"beyond the recording: {where}"
         )
-    time = [t - t0 for t in time_all[lo:hi]]
-    emg = [[row[c] for c in channels] for row in rows]
-    title = args.title or f"{name}: EMG {start:g}-{start + duration:g} s"
-    svg = emg_traces_svg(
-        time, emg, channel_names=[f"EMG{c + 1:02d}" for c in channels], title=title
-    )
+    a = _first_row_at(session, t0 + start)
+    return a, _first_row_at(session, t0 + start + duration), t0, start, duration
+
+
+def _cmd_plot_emg(args: argparse.Namespace) -> int:
+    from ._util import log
+    from .plot import emg_traces_svg_chunked, save_svg
+
+    check_output(args.out)
+    with _open_one(args, args.file) as session:
+        a, b, t0, start, duration = _session_window(session, args.start, args.duration, 10.0)
+        if b - a < 2:
+            raise PureposeError(
+                f"--duration {duration:g} s holds {b - a} sample(s); need at least 2"
+            )
+        channels = _parse_channels(args.channels, session.n_channels)
+        every = channels == list(range(session.n_channels))
+
+        def chunks():
+            for lo in range(a, b, _CHUNK_ROWS):
+                hi = min(b, lo + _CHUNK_ROWS)
+                time = [t - t0 for t in session.read_field("time", lo, hi)]
+                emg = session.read_field("emg", lo, hi)
+                yield time, emg if every else [[row[c] for c in channels] for row in emg]
+
+        title = args.title or f"{session.name}: EMG {start:g}-{start + duration:g} s"
+        svg = emg_traces_svg_chunked(
+            chunks(),
+            n_samples=b - a,
+            t_first=session.read_field("time", a, a + 1)[0] - t0,
+            t_last=session.read_field("time", b - 1, b)[0] - t0,
+            n_channels=len(channels),
+            channel_names=[f"EMG{c + 1:02d}" for c in channels],
+            title=title,
+        )
     path = save_svg(args.out, svg)
-    log(f"plot emg: {len(rows)} samples x {len(channels)} channels", quiet=args.quiet)
-    print(path)
+    log(f"plot emg: {b - a} samples x {len(channels)} channels", quiet=args.quiet)
+    print(path, file=report_stream(args.out))
     return 0
 
 
 # ---- cluster: PCA + k-means of a session's EMG, as in the seed blog post ----------
+
+
+#: Samples `cluster` keeps by default (every k-th): PCA + k-means cost O(samples).
+DEFAULT_MAX_SAMPLES = 20_000
 
 
 def _add_cluster(sub: argparse._SubParsersAction) -> None:
@@ -697,7 +786,12 @@ def _add_cluster(sub: argparse._SubParsersAction) -> None:
     thin = p.add_mutually_exclusive_group()
     thin.add_argument("--decimate", type=int, default=None, help="keep every N-th sample")
     thin.add_argument(
-        "--max-samples", type=int, default=None, help="decimate evenly to at most M samples"
+        "--max-samples",
+        type=int,
+        default=None,
+        metavar="M",
+        help=f"keep every k-th sample so that at most M remain (default {DEFAULT_MAX_SAMPLES:,}: "
+        "memory and time stay bounded on long sessions; --decimate 1 keeps all)",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed of PCA and k-means (0)")
     p.add_argument("--out", default="clusters.svg", help="output SVG file (clusters.svg)")
@@ -709,9 +803,6 @@ def _add_cluster(sub: argparse._SubParsersAction) -> None:
 
 def _cluster_check_args(args: argparse.Namespace) -> None:
     """Reject bad numbers and an unwritable --out before any data is read."""
-    import os
-    from pathlib import Path
-
     if args.components < 1:
         raise PureposeError(f"--components {args.components} must be >= 1")
     if args.clusters < 1:
@@ -720,35 +811,7 @@ def _cluster_check_args(args: argparse.Namespace) -> None:
         raise PureposeError(f"--decimate {args.decimate} must be >= 1")
     if args.max_samples is not None and args.max_samples < 2:
         raise PureposeError(f"--max-samples {args.max_samples} must be >= 2")
-    out = Path(args.out)
-    folder = out.parent if str(out.parent) else Path(".")
-    if out.is_dir():
-        raise PureposeError(f"--out {out}: is a directory")
-    if not folder.is_dir():
-        raise PureposeError(f"--out {out}: directory {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise PureposeError(f"--out {out}: directory {folder} is not writable")
-
-
-def _cluster_rows(rec, start: float | None, duration: float | None) -> list:
-    """The EMG rows of the window START..START+DURATION (seconds after the first sample)."""
-    import bisect
-    import math
-
-    if start is None and duration is None:
-        return rec.read_field("emg")
-    time = rec.read_field("time")
-    length = time[-1] - time[0] + 1.0 / rec.sample_rate
-    where = f"{rec.name} is {length:.3f} s long"
-    start = 0.0 if start is None else start
-    if not (math.isfinite(start) and 0.0 <= start < length):
-        raise PureposeError(f"--start {start:g} is outside the recording: {where}")
-    duration = length - start if duration is None else duration
-    if not (math.isfinite(duration) and duration > 0.0):
-        raise PureposeError(f"--duration {duration:g} must be positive ({where})")
-    lo = bisect.bisect_left(time, time[0] + start)
-    hi = bisect.bisect_left(time, time[0] + start + duration)
-    return rec.read_field("emg", lo, hi)
+    check_output(args.out)
 
 
 def _cmd_cluster(args: argparse.Namespace) -> int:
@@ -760,14 +823,17 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
     from .plot import save_svg, scatter3d_svg, scatter_svg
 
     _cluster_check_args(args)
-    with _open_one(args, args.file) as rec:
-        rows = _cluster_rows(rec, args.start, args.duration)
-        name = rec.name
-    n_total, n_channels = len(rows), (len(rows[0]) if rows else 0)
-    step = args.decimate or (
-        math.ceil(n_total / args.max_samples) if args.max_samples and n_total else 1
-    )
-    emg = rows[::step]
+    with _open_one(args, args.file) as session:
+        if args.start is None and args.duration is None:
+            a, b = 0, len(session)
+        else:
+            a, b, *_ = _session_window(session, args.start, args.duration, math.inf)
+        n_total, n_channels = b - a, session.n_channels
+        limit = args.max_samples or DEFAULT_MAX_SAMPLES
+        step = args.decimate or max(1, math.ceil(n_total / limit))
+        # a strided read: memory follows the rows kept, not the session
+        emg = session.read_field("emg", a, b, step) if b > a else []
+        name = session.name
     n = len(emg)
     if n < 2:
         raise PureposeError(f"{n} EMG sample(s) selected from {args.file}; need at least 2")
@@ -787,18 +853,26 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
     scores = pca.fit_transform(emg)
     log(f"cluster: k-means ({args.clusters} clusters, k-means++)", quiet=args.quiet)
     km = KMeans(n_clusters=args.clusters, random_state=args.seed).fit(scores)
+    report = report_stream(args.out)
 
-    print(f"{name}: {kept}, {n_channels} channels")
-    print("explained variance (% of total):")
+    print(f"{name}: {kept}, {n_channels} channels", file=report)
+    if step > 1 and not args.decimate:
+        default = "" if args.max_samples else ", the default"
+        print(
+            f"  (1 in {step} samples kept: at most --max-samples {limit:,}{default}; "
+            "--decimate 1 keeps all)",
+            file=report,
+        )
+    print("explained variance (% of total):", file=report)
     for i, ratio in enumerate(pca.explained_variance_ratio_):
-        print(f"  PC{i + 1}: {100.0 * ratio:6.2f}")
-    print(f"  sum: {100.0 * math.fsum(pca.explained_variance_ratio_):6.2f}")
-    print(f"k-means: {km.n_iter_} iterations, inertia {km.inertia_:.6g}")
+        print(f"  PC{i + 1}: {100.0 * ratio:6.2f}", file=report)
+    print(f"  sum: {100.0 * math.fsum(pca.explained_variance_ratio_):6.2f}", file=report)
+    print(f"k-means: {km.n_iter_} iterations, inertia {km.inertia_:.6g}", file=report)
     for k in range(args.clusters):
         size = km.labels_.count(k)
-        print(f"  cluster {k}: {size:8,d} samples ({100.0 * size / n:5.1f}%)")
+        print(f"  cluster {k}: {size:8,d} samples ({100.0 * size / n:5.1f}%)", file=report)
 
-    title = args.title or f"{name}: PCA of EMG with k-means ({args.clusters} clusters)"
+    title = args.title or f"{name}: PCA + k-means, {args.clusters} clusters"
     if args.components >= 3:
         svg = scatter3d_svg(
             [z[:3] for z in scores],
@@ -812,7 +886,7 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
         svg = scatter_svg(
             flat, km.labels_, xlabel="PC1", ylabel="PC2", title=title, centers=centers
         )
-    print(save_svg(args.out, svg))
+    print(save_svg(args.out, svg), file=report)
     return 0
 
 
@@ -871,6 +945,7 @@ def _cmd_plot_pose(args: argparse.Namespace) -> int:
     from .model import PoseRegressor
     from .plot import pose_traces_svg, save_svg
 
+    check_output(args.out)
     model = PoseRegressor.load(args.model)
     joints = _parse_joints(args.joints, model.target_names_)
     with _open_one(args, args.file) as rec:
@@ -897,7 +972,10 @@ def _cmd_plot_pose(args: argparse.Namespace) -> int:
         title=args.title or f"{feats.name}: predicted vs true",
     )
     save_svg(args.out, svg)
-    print(f"wrote {args.out}: {len(joints)} target(s), {len(keep)} windows")
+    print(
+        f"wrote {args.out}: {len(joints)} target(s), {len(keep)} windows",
+        file=report_stream(args.out),
+    )
     return 0
 
 
@@ -921,6 +999,7 @@ def _cmd_plot_errors(args: argparse.Namespace) -> int:
     from .model import PoseRegressor
     from .plot import error_bars_svg, save_svg
 
+    check_output(args.out)
     model = PoseRegressor.load(args.model)
     result = evaluate(model, _resolve_data(args, args.data, args.split), quiet=args.quiet)
     if result.reports:
@@ -936,7 +1015,7 @@ def _cmd_plot_errors(args: argparse.Namespace) -> int:
         title = "normalised MAE by target"
         summary = f"nMAE {result.target_reports['model'].nmae:.3f}"
     save_svg(args.out, error_bars_svg(bars, title=title))
-    print(f"wrote {args.out}: model {summary}")
+    print(f"wrote {args.out}: model {summary}", file=report_stream(args.out))
     return 0
 
 
@@ -1107,12 +1186,42 @@ def _common_options(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 bad input)."""
+    """Run the command line; return the exit status.
+
+    0 ok; 2 bad input (one line on stderr, no traceback); 141 standard output
+    closed early (``purepose ... | head``: quiet, like standard tools); 128 +
+    the signal number after Ctrl-C (130), SIGTERM (143) or SIGHUP (129), with
+    temporary files removed.
+    """
+    with interrupt_on_terminate():
+        try:
+            status = _run(argv)
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+            return status
+        except BrokenPipeError:
+            silence_closed_output()
+            return EXIT_BROKEN_PIPE
+        except SystemExit:  # argparse after --help, --version or a usage error
+            try:
+                if sys.stdout is not None:
+                    sys.stdout.flush()
+            except BrokenPipeError:
+                silence_closed_output()
+                raise SystemExit(EXIT_BROKEN_PIPE) from None
+            raise
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler
+    if getattr(args, "kind", None):  # `plot emg`: name the figure kind in messages
+        args.verb = f"{args.verb} {args.kind}"
     try:
         return handler(args)
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except PureposeError as exc:
         print(f"purepose {args.verb}: error: {exc}", file=sys.stderr)
         return 2
@@ -1120,9 +1229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
         print(f"purepose {args.verb}: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP as Terminated
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
         print(f"purepose {args.verb}: interrupted", file=sys.stderr)
-        return 130
+        return 128 + signum
 
 
 if __name__ == "__main__":  # pragma: no cover

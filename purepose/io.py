@@ -579,6 +579,61 @@ def _as_set(name: str, value: str | Collection[str]) -> set[str]:
     return values
 
 
+MAX_METADATA_BYTES = 64 * 1024 * 1024
+"""Largest metadata.csv read (64 MiB; the full emg2pose table is about 4 MB)."""
+
+
+def read_directory(path: Path, func: str) -> list[str]:
+    """Names in a directory; an unreadable one is an error, not an empty listing."""
+    try:
+        with os.scandir(path) as entries:
+            return [entry.name for entry in entries]
+    except OSError as exc:
+        raise PureposeError(
+            f"{func}: {path}: cannot read directory ({exc.strerror or exc})"
+        ) from None
+
+
+def _check_header(where: str, fieldnames: Sequence[str]) -> list[str]:
+    header = [h.strip() for h in fieldnames]
+    missing = [c for c in METADATA_COLUMNS if c not in header]
+    if missing:
+        raise PureposeError(
+            f"{where}: missing column(s) {', '.join(missing)} "
+            f"(have: {', '.join(header) or 'no header'})"
+        )
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise PureposeError(f"{where}: column(s) {', '.join(twice)} appear more than once")
+    return header
+
+
+def _has_drive(name: str) -> bool:
+    return name[:1].isalpha() and name[1:2] == ":"  # C:\\... on Windows
+
+
+def _check_filename(where: str, line: int, name: str) -> str:
+    """A ``filename`` must name a file in the dataset directory itself.
+
+    No absolute path, no directory part, no ``..``: a metadata.csv never
+    makes the reader open a file outside its own directory.
+    """
+    checks = (
+        (not name, "is empty"),
+        (name.startswith(("/", "\\")) or _has_drive(name), "is an absolute path"),
+        ("/" in name or "\\" in name, "contains a path separator"),
+        (name in (".", ".."), "is '.' or '..'"),
+        (any(ord(c) < 32 for c in name), "contains a control character"),
+    )
+    bad = next((why for failed, why in checks if failed), None)
+    if bad:
+        raise PureposeError(
+            f"{where}: line {line}: filename {name!r} {bad}; it must be a file name "
+            "in the dataset directory (without .hdf5)"
+        )
+    return name
+
+
 class Dataset:
     """A directory of session files described by its ``metadata.csv``.
 
@@ -607,7 +662,8 @@ class Dataset:
         if not self.root.is_dir():
             raise PureposeError(f"Dataset: {self.root}: not a directory")
         self.metadata_path = self.root / "metadata.csv"
-        if not self.metadata_path.is_file():
+        names = read_directory(self.root, "Dataset")
+        if "metadata.csv" not in names or not self.metadata_path.is_file():
             raise PureposeError(
                 f"Dataset: {self.root}: no metadata.csv (for a plain directory of .hdf5 files "
                 "use find_sessions)"
@@ -617,28 +673,40 @@ class Dataset:
     def _read_records(self) -> list[dict[str, str]]:
         where = f"Dataset: {self.metadata_path}"
         try:
-            with open(self.metadata_path, newline="", encoding="utf-8") as f:
+            size = self.metadata_path.stat().st_size
+            if size > MAX_METADATA_BYTES:
+                raise PureposeError(
+                    f"{where}: {size:,} bytes, more than the limit of {MAX_METADATA_BYTES:,}"
+                )
+            # utf-8-sig: spreadsheet programs save CSV with a byte-order mark
+            with open(self.metadata_path, newline="", encoding="utf-8-sig") as f:
                 reader = csv.DictReader(f)
-                header = [h.strip() for h in reader.fieldnames or []]
-                missing = [c for c in METADATA_COLUMNS if c not in header]
-                if missing:
-                    raise PureposeError(
-                        f"{where}: missing column(s) {', '.join(missing)} "
-                        f"(have: {', '.join(header) or 'no header'})"
-                    )
+                header = _check_header(where, reader.fieldnames or [])
                 reader.fieldnames = header
                 records = []
-                for line, row in enumerate(reader, start=2):
+                first_line: dict[str, int] = {}
+                for row in reader:
+                    line = reader.line_num  # physical line (blank lines are skipped)
                     if None in row.values():
                         raise PureposeError(
                             f"{where}: line {line} has fewer fields than the header "
                             f"({len(header)})"
                         )
-                    records.append({k: v.strip() for k, v in row.items() if isinstance(k, str)})
+                    record = {k: v.strip() for k, v in row.items() if isinstance(k, str)}
+                    name = _check_filename(where, line, record["filename"])
+                    if name in first_line:
+                        raise PureposeError(
+                            f"{where}: lines {first_line[name]} and {line} both list "
+                            f"filename {name!r}"
+                        )
+                    first_line[name] = line
+                    records.append(record)
         except UnicodeDecodeError as exc:
             raise PureposeError(f"{where}: not UTF-8 text ({exc.reason})") from None
         except csv.Error as exc:
             raise PureposeError(f"{where}: malformed csv ({exc})") from None
+        except OSError as exc:
+            raise PureposeError(f"{where}: cannot read ({exc.strerror or exc})") from None
         return records
 
     def __len__(self) -> int:
@@ -737,7 +805,11 @@ def find_sessions(path_or_paths: PathLike | Iterable[PathLike]) -> list[Path]:
     for item in items:
         p = Path(item)
         if p.is_dir():
-            files = sorted(f for f in p.glob("*.hdf5") if f.is_file())
+            files = sorted(
+                p / name
+                for name in read_directory(p, "find_sessions")
+                if name.endswith(".hdf5") and (p / name).is_file()
+            )
             if not files:
                 raise PureposeError(f"find_sessions: {p}: directory has no .hdf5 files")
             found.extend(files)

@@ -51,7 +51,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, NamedTuple
 
-from ._util import Progress, atomic_write_text
+from ._util import Progress, atomic_write_text, load_json
 from .errors import NotFittedError, PureposeError
 from .linalg import matmul, matmul_transposed, solve_spd, transpose
 from .pca import eigsh_subspace
@@ -636,10 +636,8 @@ class PoseRegressor:
 
     @classmethod
     def load(cls, path: PathLike) -> PoseRegressor:
-        """Read a model saved by :meth:`save`."""
-        from .model_json import read_model_file
-
-        return cls.from_dict(read_model_file(path), source=str(path))
+        """Read a model saved by :meth:`save` (size-checked, strict JSON: ``_util.load_json``)."""
+        return cls.from_dict(load_json(path, "model file"), source=str(path))
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.get_params().items() if v != _DEFAULTS.get(k)}

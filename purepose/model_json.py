@@ -23,21 +23,17 @@ small hostile file cannot make the reader allocate gigabytes. Version 1 files
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .errors import PureposeError
 from .io import JOINT_NAMES
-from .types import Matrix, PathLike, Vector
+from .types import Matrix, Vector
 from .windows import MAX_FEATURES
 
 FORMAT = "purepose.PoseRegressor"
 FORMAT_VERSION = 2
-MAX_MODEL_BYTES = 512 << 20
-"""Largest model file read (512 MiB): a ridge model of MAX_FEATURES features is far smaller."""
 
 
 def model_to_dict(model: Any) -> dict[str, Any]:
@@ -68,32 +64,6 @@ def model_to_dict(model: Any) -> dict[str, Any]:
         "mean_pose": model.mean_pose_,
         "trained_on": model.trained_on_,
     }
-
-
-def read_model_file(path: PathLike) -> Any:
-    """The parsed JSON of a model file, with one-line errors for every way reading fails."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_MODEL_BYTES:
-            raise PureposeError(f"{p}: {size:,} bytes is larger than a model file can be")
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PureposeError(f"{p}: model file not found") from None
-    except IsADirectoryError:
-        raise PureposeError(f"{p}: is a directory, not a model file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PureposeError(f"{p}: cannot read model file: {exc}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PureposeError(
-            f"{p}: not a JSON model file ({exc.msg} at line {exc.lineno})"
-        ) from None
-    except RecursionError:
-        raise PureposeError(f"{p}: not a model file (JSON nested too deeply)") from None
-    except ValueError as exc:  # e.g. an integer of thousands of digits
-        raise PureposeError(f"{p}: not a model file ({exc})") from None
 
 
 class _Reader:

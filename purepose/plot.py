@@ -123,12 +123,16 @@ def nice_ticks(lo: float, hi: float, n_ticks: int = 5, *, loose: bool = False) -
     last >= hi: for axes that start and end on a tick); otherwise only ticks
     inside ``[lo, hi]`` (give or take 1% of a step, so 0-29.9995 s still gets
     its tick at 30) are returned, at least two. Values are rounded to the
-    step's decimals.
+    step's decimals. The step never falls below 8 float spacings at the
+    range's magnitude, so a range tiny against its magnitude still gets
+    distinct ticks (or just its two ends, when not even two fit inside).
 
     >>> nice_ticks(0.0, 71.3)
     [0.0, 20.0, 40.0, 60.0]
     >>> nice_ticks(-0.13, 0.92, loose=True)
     [-0.5, 0.0, 0.5, 1.0]
+    >>> nice_ticks(879609.9999999999, 879610.0000009999, 8, loose=True)[:2]
+    [879609.9999998, 879610.0]
     >>> nice_ticks(1.0, 0.0)
     Traceback (most recent call last):
     ...
@@ -142,14 +146,34 @@ def nice_ticks(lo: float, hi: float, n_ticks: int = 5, *, loose: bool = False) -
         pad = abs(lo) * 0.1 or 1.0
         lo, hi = lo - pad, hi + pad
     step = nice_number(nice_number(hi - lo, round_=False) / (n_ticks - 1))
+    # A range tiny against its magnitude (879610 +- 1e-6, or 1e16 + 2): the step
+    # must stay well above the spacing of floats there, or ticks coincide.
+    finest = nice_number(8 * math.ulp(max(abs(lo), abs(hi))), round_=False)
+    step = max(step, finest)
     digits = max(0, -math.floor(math.log10(step)))
+
+    def tick(k: int) -> float:
+        return round(k * step, digits) + 0.0
+
+    # lo / step is rounded, so the first guess can be one step off: check the ticks themselves.
     if loose:
         first, last = math.floor(lo / step), math.ceil(hi / step)
+        while tick(first) > lo:
+            first -= 1
+        while tick(last) < hi:
+            last += 1
     else:
+        slack = 0.01 * step
         first, last = math.ceil(lo / step - 0.01), math.floor(hi / step + 0.01)
+        while tick(first) < lo - slack:
+            first += 1
+        while tick(last) > hi + slack:
+            last -= 1
         if last - first < 1:  # fewer than 2 ticks inside: ask for a finer step
+            if step <= finest:  # there is none: the two ends are the ticks
+                return [lo + 0.0, hi + 0.0]
             return nice_ticks(lo, hi, n_ticks + 1)
-    return [round(k * step, digits) + 0.0 for k in range(first, last + 1)]
+    return [tick(k) for k in range(first, last + 1)]
 
 
 def tick_labels(ticks: Sequence[float]) -> list[str]:
@@ -273,10 +297,71 @@ def save_svg(path: str | os.PathLike[str], svg: str) -> Path:
         raise PureposeError(f"save_svg: {exc}") from None
 
 
+TITLE_SIZE = 15.0
+MIN_TITLE_SIZE = 10.0
+_TITLE_MARGIN = 12.0  # px kept free on each side of a title
+# Advance widths in em of DejaVu Sans Bold (the widest font of FONT_FAMILY),
+# rounded up per class of characters: an upper bound, so what fits here fits.
+_NARROW = frozenset(" !'(),.:;[]`|Ifijlrt")
+_SYMBOL = frozenset("#$&*+<=>^{}~")
+_WIDE = frozenset("%@MWmw")
+
+
+def _bold_width(text: str, size: float) -> float:
+    """Upper bound of the width in px of ``text`` in bold at ``size`` px."""
+    em = 0.0
+    for c in text:
+        if c in _NARROW:
+            em += 0.50
+        elif c in _WIDE:
+            em += 1.11
+        elif c in _SYMBOL:
+            em += 0.88
+        elif c.isupper():
+            em += 0.86
+        else:  # digits, lower case, - _ @ ...
+            em += 0.73
+    return em * size
+
+
+def fit_title(s: str, width: float) -> tuple[str, float]:
+    """The title text and font size that fit a figure ``width`` px wide.
+
+    The size shrinks from :data:`TITLE_SIZE` to at most :data:`MIN_TITLE_SIZE`;
+    if the text is still too wide, its middle is replaced by an ellipsis, so
+    both ends of a long session name stay readable.
+
+    >>> fit_title("short", 400)
+    ('short', 15.0)
+    >>> fit_title("2022-12-06-1670313600-e3096-cv-emg-pose-train@2-recording-9", 300)
+    ('2022-12-06-16703136…train@2-recording-9', 10.0)
+    """
+    room = width - 2 * _TITLE_MARGIN
+    size = TITLE_SIZE
+    needed = _bold_width(s, size)
+    if needed <= room:
+        return s, size
+    size = max(MIN_TITLE_SIZE, math.floor(10 * size * room / needed) / 10)
+    if _bold_width(s, size) <= room:
+        return s, size
+    head, tail = s[: (len(s) + 1) // 2], s[(len(s) + 1) // 2 :]
+    while head or tail:
+        if len(head) >= len(tail):
+            head = head[:-1]
+        else:
+            tail = tail[1:]
+        if _bold_width(head + "…" + tail, size) <= room:
+            break
+    return head + "…" + tail, size
+
+
 def _title(width: float, s: str | None) -> list[str]:
     if not s:
         return []
-    return [text(width / 2, 24, s, size=15, text_anchor="middle", font_weight="bold", fill=_INK)]
+    shown, size = fit_title(s, width)
+    return [
+        text(width / 2, 24, shown, size=size, text_anchor="middle", font_weight="bold", fill=_INK)
+    ]
 
 
 def _attr(value: str) -> str:
@@ -412,6 +497,12 @@ def _percentile(sorted_values: Sequence[float], q: float) -> float:
     return sorted_values[i] + (sorted_values[j] - sorted_values[i]) * (pos - i)
 
 
+def _amplitude(sample_rows: Iterable[Sequence[float]], means: Sequence[float], q: float) -> float:
+    deviations = sorted(abs(v - m) for row in sample_rows for v, m in zip(row, means, strict=True))
+    peak = _percentile(deviations, q)
+    return nice_number(peak, round_=False) if peak > 0 else 1.0
+
+
 def emg_amplitude(emg: Matrix, *, q: float = 99.5, max_values: int = 100_000) -> float:
     """A common display amplitude: the ``q``-th percentile of |emg - channel mean|, rounded up.
 
@@ -426,9 +517,156 @@ def emg_amplitude(emg: Matrix, *, q: float = 99.5, max_values: int = 100_000) ->
     n = len(emg)
     means = [math.fsum(column) / n for column in zip(*emg)]
     step = max(1, (n * len(means)) // max_values)
-    deviations = sorted(abs(v - m) for row in emg[::step] for v, m in zip(row, means, strict=True))
-    peak = _percentile(deviations, q)
-    return nice_number(peak, round_=False) if peak > 0 else 1.0
+    return _amplitude(emg[::step], means, q)
+
+
+class EmgEnvelope:
+    """Per-pixel-column minimum and maximum of every EMG channel, fed chunk by chunk.
+
+    A window of ``n_samples`` rows from ``t_first`` to ``t_last`` is split into
+    ``n_columns`` equal time buckets (as :func:`column_edges`); :meth:`add`
+    takes consecutive chunks (times, rows) and keeps, per channel and
+    bucket, the first minimum and the first maximum with their times. That is
+    all a picture ``n_columns`` pixels wide can show, so memory and output
+    are O(n_channels x n_columns) whatever the session length (what MNE's
+    raw browser does). It also keeps what the scale needs: exact per-chunk
+    sums for the channel means, and every k-th row (at most ``max_values``
+    values) for :func:`emg_amplitude`. Windows of at most 2 samples per
+    column are kept whole instead.
+
+    >>> env = EmgEnvelope(n_samples=6, t_first=0.0, t_last=5.0, n_channels=1, n_columns=2)
+    >>> env.keep_all = False  # (6 samples would be kept whole; force the envelope)
+    >>> env.add([0.0, 1.0, 2.0], [[5.0], [1.0], [3.0]])
+    >>> env.add([3.0, 4.0, 5.0], [[0.0], [2.0], [9.0]])
+    >>> env.traces()
+    [([0.0, 1.0, 3.0, 5.0], [5.0, 1.0, 0.0, 9.0])]
+    """
+
+    def __init__(
+        self,
+        *,
+        n_samples: int,
+        t_first: float,
+        t_last: float,
+        n_channels: int,
+        n_columns: int,
+        max_values: int = 100_000,
+    ) -> None:
+        if n_samples < 2 or not (math.isfinite(t_first) and math.isfinite(t_last)):
+            raise PureposeError(f"EmgEnvelope: need at least 2 samples, got {n_samples}")
+        if not t_last > t_first:
+            raise PureposeError(f"EmgEnvelope: time spans 0 seconds ({t_first!r} to {t_last!r})")
+        self.n_samples, self.n_channels, self.n_columns = n_samples, n_channels, n_columns
+        self.keep_all = n_samples <= 2 * n_columns  # few samples: draw them all
+        width = (t_last - t_first) / n_columns
+        self.bounds = [t_first + c * width for c in range(1, n_columns)]  # left edges 1..
+        # per channel, per column: (value, sample index, time) or None
+        self.low: list[list[tuple[float, int, float] | None]] = [
+            [None] * n_columns for _ in range(n_channels)
+        ]
+        self.high: list[list[tuple[float, int, float] | None]] = [
+            [None] * n_columns for _ in range(n_channels)
+        ]
+        self._all: tuple[Vector, Matrix] = ([], [])
+        self._sums: list[Vector] = [[] for _ in range(n_channels)]
+        self._step = max(1, (n_samples * n_channels) // max_values)
+        self.sample_rows: Matrix = []  # every step-th row, for the amplitude
+        self.seen = 0
+        self._last_time = -math.inf
+
+    def add(self, time: Sequence[float], rows: Matrix) -> None:
+        """Take the next chunk: ``time`` (n,) non-decreasing, ``rows`` (n, n_channels)."""
+        func = "EmgEnvelope.add"
+        n = len(rows)
+        if not n:
+            return
+        _check_rows(func, "emg", rows, self.n_channels)
+        if len(time) != n or not all(map(math.isfinite, time)):
+            raise PureposeError(f"{func}: need {n} finite times, got {len(time)}")
+        if time[0] < self._last_time or any(b < a for a, b in itertools.pairwise(time)):
+            raise PureposeError(f"{func}: time must be non-decreasing")
+        if self.seen + n > self.n_samples:
+            raise PureposeError(f"{func}: more than the {self.n_samples} samples announced")
+        columns = list(zip(*rows))
+        for sums, column in zip(self._sums, columns, strict=True):
+            sums.append(math.fsum(column))
+        self.sample_rows.extend(rows[(-self.seen) % self._step :: self._step])
+        if self.keep_all:
+            self._all[0].extend(time)
+            self._all[1].extend(rows)
+        else:
+            self._add_extremes(time, columns)
+        self.seen += n
+        self._last_time = time[-1]
+
+    def _add_extremes(self, time: Sequence[float], columns: list[tuple[float, ...]]) -> None:
+        n, bounds = len(time), self.bounds
+        c_first, c_last = (
+            bisect.bisect_right(bounds, time[0]),
+            bisect.bisect_right(bounds, time[-1]),
+        )
+        a = 0
+        for c in range(c_first, c_last + 1):
+            b = n if c == c_last else bisect.bisect_left(time, bounds[c], a)
+            if a == b:
+                continue
+            for ch, column in enumerate(columns):
+                part = column[a:b]
+                lo, hi = min(part), max(part)
+                low, high = self.low[ch], self.high[ch]
+                if low[c] is None or lo < low[c][0]:  # strict: the first minimum stays
+                    i = a + part.index(lo)
+                    low[c] = (lo, self.seen + i, time[i])
+                if high[c] is None or hi > high[c][0]:
+                    i = a + part.index(hi)
+                    high[c] = (hi, self.seen + i, time[i])
+            a = b
+
+    def _check_complete(self) -> None:
+        if self.seen != self.n_samples:
+            raise PureposeError(
+                f"EmgEnvelope: {self.seen} samples given, {self.n_samples} announced"
+            )
+
+    def means(self) -> Vector:
+        """Each channel's mean over the window (sum of exact per-chunk sums)."""
+        self._check_complete()
+        return [math.fsum(sums) / self.seen for sums in self._sums]
+
+    def amplitude(self, q: float = 99.5) -> float:
+        """:func:`emg_amplitude` of the window, from the kept rows and the exact means."""
+        return _amplitude(self.sample_rows, self.means(), q)
+
+    def traces(self) -> list[tuple[Vector, Vector]]:
+        """Per channel, the (times, values) to draw, in time order: <= 2 per column."""
+        self._check_complete()
+        if self.keep_all:
+            time, rows = self._all
+            return [(list(time), list(column)) for column in zip(*rows)]
+        out = []
+        for low, high in zip(self.low, self.high, strict=True):
+            ts: Vector = []
+            vs: Vector = []
+            for lo, hi in zip(low, high, strict=True):
+                if lo is None or hi is None:
+                    continue
+                for value, _, t in sorted({lo, hi}, key=lambda e: e[1]):
+                    ts.append(t)
+                    vs.append(value)
+            out.append((ts, vs))
+        return out
+
+
+def _emg_plot_area(
+    func: str, names: Sequence[str], title: str | None, width: int, height: int
+) -> tuple[float, float, float, float]:
+    """x0, x1, y_top, y_bottom of the traces; too small a figure is an error."""
+    left = 16 + max(_text_width(n) for n in names)
+    right, top, bottom = 110.0, 44.0 if title else 16.0, 52.0
+    x0, x1, y_top, y_bottom = left, width - right, top, height - bottom
+    if x1 - x0 < 50 or y_bottom - y_top < 4 * len(names):
+        raise PureposeError(f"{func}: {width}x{height} px is too small for {len(names)} channels")
+    return x0, x1, y_top, y_bottom
 
 
 def emg_traces_svg(
@@ -450,9 +688,10 @@ def emg_traces_svg(
     span half the distance between two baselines (default
     :func:`emg_amplitude`, shown by the scale bar). Excursions beyond 3/4 of
     the spacing are clipped, so a trace never reaches its neighbour's baseline.
-    Long windows are drawn as per-pixel min/max envelopes, so 40,000 samples
-    become ~2 points per pixel column. Unix timestamps are shown as seconds
-    since the first sample.
+    Long windows are drawn as per-pixel min/max envelopes (:class:`EmgEnvelope`),
+    so 40,000 samples become ~2 points per pixel column. Unix timestamps are
+    shown as seconds since the first sample. For a window too long to hold
+    in memory use :func:`emg_traces_svg_chunked`.
 
     >>> svg = emg_traces_svg([0.0, 0.5, 1.0], [[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
     >>> svg.count("<polyline")
@@ -465,43 +704,81 @@ def emg_traces_svg(
     func = "emg_traces_svg"
     n_channels = _check_rows(func, "emg", emg, None)
     _check_time(func, time, len(emg))
-    names = _channel_names(func, channel_names, n_channels)
-    if amplitude is None:
-        amplitude = emg_amplitude(emg)
-    elif not (math.isfinite(amplitude) and amplitude > 0):
-        raise PureposeError(f"{func}: amplitude={amplitude!r} must be positive")
+    return emg_traces_svg_chunked(
+        [(time, emg)],
+        n_samples=len(emg),
+        t_first=time[0],
+        t_last=time[-1],
+        n_channels=n_channels,
+        channel_names=channel_names,
+        title=title,
+        width=width,
+        height=height,
+        amplitude=amplitude,
+        unit=unit,
+        func=func,
+    )
 
-    left = 16 + max(_text_width(n) for n in names)
-    right, top, bottom = 110.0, 44.0 if title else 16.0, 52.0
-    x0, x1 = left, width - right
-    y_top, y_bottom = top, height - bottom
-    if x1 - x0 < 50 or y_bottom - y_top < 4 * n_channels:
-        raise PureposeError(f"{func}: {width}x{height} px is too small for {n_channels} channels")
+
+def emg_traces_svg_chunked(
+    chunks: Iterable[tuple[Sequence[float], Matrix]],
+    *,
+    n_samples: int,
+    t_first: float,
+    t_last: float,
+    n_channels: int,
+    channel_names: Sequence[str] | None = None,
+    title: str | None = None,
+    width: int = 1000,
+    height: int = 800,
+    amplitude: float | None = None,
+    unit: str = "",
+    func: str = "emg_traces_svg_chunked",
+) -> str:
+    """:func:`emg_traces_svg` of a window given as consecutive (times, rows) chunks.
+
+    ``n_samples``, ``t_first`` and ``t_last`` describe the whole window in
+    advance (they fix the pixel columns). Memory is one chunk plus
+    O(n_channels x width): a 300 s session is drawn in what one screen holds.
+    """
+    names = _channel_names(func, channel_names, n_channels)
+    if amplitude is not None and not (math.isfinite(amplitude) and amplitude > 0):
+        raise PureposeError(f"{func}: amplitude={amplitude!r} must be positive")
+    x0, x1, y_top, y_bottom = _emg_plot_area(func, names, title, width, height)
+    env = EmgEnvelope(
+        n_samples=n_samples,
+        t_first=t_first,
+        t_last=t_last,
+        n_channels=n_channels,
+        n_columns=max(1, int(x1 - x0)),
+    )
+    for chunk_time, rows in chunks:
+        env.add(chunk_time, rows)
+    means = env.means()
+    if amplitude is None:
+        amplitude = env.amplitude()
     # Baselines sit at (c + 0.75) spacings below the top, so clipped traces
     # of the first and last channel stay inside the plot area.
     spacing = (y_bottom - y_top) / (n_channels + 0.5)
     px_per_unit = 0.5 * spacing / amplitude
     clip = 0.75 * spacing
-    to_x = linear_scale((time[0], time[-1]), (x0, x1))
-    n_columns = max(1, int(x1 - x0))
+    to_x = linear_scale((t_first, t_last), (x0, x1))
 
     body = _title(width, title)
-    body += _time_axis(x0, x1, y_bottom, time[0], time[-1], y_top)
+    body += _time_axis(x0, x1, y_bottom, t_first, t_last, y_top)
     body.append(
         f'<g class="traces" fill="none" stroke="{_TRACE}" stroke-width="0.7" '
         'stroke-linejoin="round">'
     )
-    for c, column in enumerate(zip(*emg)):
+    for c, ((ts, vs), mean) in enumerate(zip(env.traces(), means, strict=True)):
         baseline = y_top + (c + 0.75) * spacing
-        mean = math.fsum(column) / len(column)
-        ts, vs = _decimate(time, column, n_columns)
         xs = [to_x(t) for t in ts]
         ys = [baseline - max(-clip, min(clip, (v - mean) * px_per_unit)) for v in vs]
         body.append(element("polyline", points=points_attr(xs, ys), class_="channel"))
     body.append("</g>")
     for c, name in enumerate(names):
         baseline = y_top + (c + 0.75) * spacing
-        body.append(text(left - 8, baseline + 4, name, text_anchor="end", fill=_INK))
+        body.append(text(x0 - 8, baseline + 4, name, text_anchor="end", fill=_INK))
     body += _scale_bar(x1 + 24, y_bottom - 8, 0.5 * spacing, amplitude, unit)
     return svg_document(width, height, body, title=title)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .csvfile import CsvFormat, read_csv
 from .errors import PureposeError
-from .io import Dataset, Session
+from .io import Dataset, Session, read_directory
 from .recording import Recording, check_repetitions, split_repetitions
 from .types import PathLike
 
@@ -150,14 +150,12 @@ def find_recordings(paths: Iterable[PathLike]) -> list[Path]:
     for item in items:
         p = Path(item)
         if p.is_dir():
-            try:
-                files = sorted(
-                    f
-                    for f in p.iterdir()
-                    if f.suffix.lower() in EXTENSIONS and f.name != "metadata.csv" and f.is_file()
-                )
-            except OSError as exc:
-                raise PureposeError(f"{p}: cannot read directory ({exc.strerror})") from None
+            names = read_directory(p, "find_recordings")
+            files = sorted(
+                p / name
+                for name in names
+                if Path(name).suffix.lower() in EXTENSIONS and (p / name).is_file()
+            )
             if not files:
                 shown = ", ".join(EXTENSIONS)
                 raise PureposeError(f"{p}: directory has no recording files ({shown})")

@@ -4,16 +4,52 @@
 - ``synth_session``: one synthetic session, 4 s at 2 kHz (8000 rows), seed 0.
 - ``synth_dataset``: a dataset directory, 6 sessions x 3 s, seed 0, with metadata.csv.
 - ``bad_session``: factory writing broken session files, one per kind in ``BAD_KINDS``.
+- ``sklearn``: the scikit-learn package, for oracle tests; only the tests that
+  ask for it are skipped when it is not installed.
 
 The synthetic fixtures are session-scoped (built once per test run); treat them
 as read-only.
+
+Hypothesis profiles (``HYPOTHESIS_PROFILE=NAME`` picks one; "ci" is the default):
+
+- ``ci``: derandomized (the same examples on every run and machine), no
+  example database, so a run cannot fail because of an earlier one;
+- ``dev``: random examples, saved failures replayed from ``.hypothesis/``;
+- ``explore``: like dev with 10 times the examples, for a long run by hand.
+
+A test's own ``@settings(max_examples=...)`` still sets its count.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, database=None, max_examples=100, deadline=None)
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile("explore", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    """Keep the pass/fail counts under ``-qq`` too (pytest drops them below -q)."""
+    if terminalreporter.verbosity < -1:
+        parts, _ = terminalreporter.build_summary_stats_line()
+        terminalreporter.write_line(", ".join(text for text, _ in parts))
+
+
+@pytest.fixture(scope="session")
+def sklearn():
+    """scikit-learn (an oracle) with the submodules the tests use; skips the test without it."""
+    for name in ("cluster", "decomposition", "linear_model", "metrics", "preprocessing"):
+        pytest.importorskip(f"sklearn.{name}")
+    return sys.modules["sklearn"]
+
 
 FIXTURE_FILE = (
     Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "emg2pose_test_data.hdf5"

@@ -109,7 +109,7 @@ def test_plot_hand_bad_arguments_give_one_line(
     (tmp_path / "hand.svg").write_text("old")
     assert main(["plot", "hand", str(model), str(session), *args]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("purepose plot: error: ") and message in err, err
+    assert err.startswith("purepose plot hand: error: ") and message in err, err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert (tmp_path / "hand.svg").read_text() == "old"  # an old output stays untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hand.svg"]

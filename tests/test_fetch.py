@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from purepose import cli
+from purepose import fetch as fetch_module
 from purepose.errors import PureposeError
 from purepose.fetch import download, extract, fetch, sha256_file
 
@@ -33,6 +34,10 @@ class ServerState:
     ignore_range: bool = False
     status: int | None = None  # answer every request with this error status
     ranges: list[str | None] = field(default_factory=list)  # Range header of each GET
+    stall_after: int | None = None  # send this many body bytes, then go silent (once)
+    trickle: float | None = None  # send the body one byte per this many seconds
+    redirect: str | None = None  # answer every request with a 302 to this URL
+    release: threading.Event = field(default_factory=threading.Event)  # ends stalls
 
 
 def _make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
@@ -47,6 +52,9 @@ def _make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
             state.ranges.append(range_header)
             if state.status is not None:
                 self._reply(state.status, b"nope", {})
+                return
+            if state.redirect is not None:
+                self._reply(302, b"", {"Location": state.redirect})
                 return
             body = state.files.get(self.path)
             if body is None:
@@ -73,7 +81,24 @@ def _make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                 payload = payload[: state.truncate_at]
                 state.truncate_at = None
                 self.close_connection = True
-            self.wfile.write(payload)
+            try:
+                if state.stall_after is not None:
+                    head, state.stall_after = payload[: state.stall_after], None
+                    self.wfile.write(head)
+                    self.wfile.flush()
+                    state.release.wait(10)  # silent until the test is over
+                    self.close_connection = True
+                elif state.trickle is not None:
+                    for i in range(len(payload)):
+                        self.wfile.write(payload[i : i + 1])
+                        self.wfile.flush()
+                        if state.release.wait(state.trickle):
+                            break
+                    self.close_connection = True
+                else:
+                    self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up: fine
+                self.close_connection = True
 
     return Handler
 
@@ -87,6 +112,7 @@ def server() -> Iterator[tuple[str, ServerState]]:
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}", state
     finally:
+        state.release.set()
         httpd.shutdown()
         httpd.server_close()
         thread.join(5)
@@ -367,3 +393,192 @@ def test_cli_fetch_bad_digest_exits_2_with_one_line(served_tar, tmp_path, capsys
     assert status == 2
     assert err.startswith("purepose fetch: error: download: sha256 mismatch")
     assert err.count("\n") == 1
+
+
+# ---- issue 12: hostile URLs, archives and servers -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/mini.tar",
+        "not a url",
+        "http:///mini.tar",
+        "",
+        "javascript:alert(1)",
+        "http://127.0.0.1:99999999/x.tar",
+        "https://[::1/x.tar",
+    ],
+)
+def test_only_http_and_https_urls(url, tmp_path):
+    message = r"only http:// and https:// URLs|contains spaces|has no valid host and port"
+    with pytest.raises(PureposeError, match=message):
+        fetch(tmp_path, url=url, sha256=None, quiet=True)
+    with pytest.raises(PureposeError, match=message):
+        download(url, tmp_path / "x.tar", sha256=None, quiet=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_redirect_to_another_scheme_is_refused(served_tar, tmp_path):
+    url, state, _ = served_tar
+    state.redirect = "ftp://127.0.0.1/mini.tar"  # urllib itself would follow this one
+    with pytest.raises(PureposeError, match=r"only http:// and https://.*ftp://"):
+        download(url, tmp_path / "mini.tar", sha256=None, quiet=True)
+    assert not (tmp_path / "mini.tar").exists()
+
+
+def test_cli_fetch_file_url_is_one_line(tmp_path, capsys):
+    argv = ["fetch", "--dir", str(tmp_path), "--url", "file:///etc/passwd", "--sha256", "ab" * 32]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert (
+        err
+        == "purepose fetch: error: fetch: only http:// and https:// URLs, got 'file:///etc/passwd'\n"
+    )
+
+
+def _link_chain(t: tarfile.TarFile) -> None:
+    # each link alone stays inside; followed together, "b/../c" leaves the root:
+    # b -> "." makes b/.. the root's parent.
+    _add(t, "good.hdf5", b"fine")
+    _add(t, "b", type=tarfile.SYMTYPE, linkname=".")
+    _add(t, "a.hdf5", type=tarfile.SYMTYPE, linkname="b/../outside.hdf5")
+
+
+def _member_inside_link(t: tarfile.TarFile) -> None:
+    _add(t, "d", type=tarfile.SYMTYPE, linkname=".")
+    _add(t, "d/e.hdf5", type=tarfile.SYMTYPE, linkname="../outside.hdf5")
+
+
+def _long_chain(t: tarfile.TarFile) -> None:
+    _add(t, "x0", type=tarfile.SYMTYPE, linkname="x1")
+    _add(t, "x1", type=tarfile.SYMTYPE, linkname="x0")
+    _add(t, "y.hdf5", type=tarfile.SYMTYPE, linkname="x0/z")
+
+
+def _hardlink_through_symlink(t: tarfile.TarFile) -> None:
+    _add(t, "dir", type=tarfile.DIRTYPE, mode=0o755)
+    _add(t, "up", type=tarfile.SYMTYPE, linkname="dir/..")
+    _add(t, "h.hdf5", type=tarfile.LNKTYPE, linkname="up/../etc/passwd")
+
+
+def _hardlink_to_a_directory(t: tarfile.TarFile) -> None:
+    _add(t, "dir", type=tarfile.DIRTYPE, mode=0o755)
+    _add(t, "s", type=tarfile.SYMTYPE, linkname="dir")
+    _add(t, "h.hdf5", type=tarfile.LNKTYPE, linkname="s")
+
+
+def _listed_twice(t: tarfile.TarFile) -> None:
+    _add(t, "m.hdf5", b"one")
+    _add(t, "m.hdf5", type=tarfile.SYMTYPE, linkname="../../etc/passwd")
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (_link_chain, r"'a\.hdf5'.*points outside"),
+        (_member_inside_link, r"'d/e\.hdf5'.*its directory 'd' is not a directory"),
+        (_long_chain, r"'x0'.*more than 40 links in a chain"),
+        (_hardlink_through_symlink, r"'h\.hdf5'.*link to 'up/\.\./etc/passwd' points outside"),
+        (_hardlink_to_a_directory, r"'h\.hdf5'.*not a regular file"),
+        (_listed_twice, r"'m\.hdf5'.*listed twice"),
+    ],
+)
+def test_link_chains_are_followed_transitively(tmp_path, build, message):
+    tar = _write_tar(tmp_path / "chain.tar", build)
+    out = tmp_path / "out"
+    with pytest.raises(PureposeError, match=message):
+        extract(tar, out, members=["*"])
+    assert list(out.iterdir()) == []  # nothing at all, not even the good member
+    assert not (tmp_path / "outside.hdf5").exists()
+
+
+def test_failure_while_writing_leaves_nothing_partial(tmp_path, monkeypatch):
+    tar = tmp_path / "t.tar"
+    tar.write_bytes(_tar_bytes())
+    out = tmp_path / "out"
+    (out / "mini").mkdir(parents=True)
+    (out / "mini" / "metadata.csv").write_bytes(b"old")
+    real_copy = fetch_module._copy_limited
+    calls = []
+
+    def copy_then_fail(source, dest, budget, name):
+        calls.append(name)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as SIGTERM would arrive (see _util.Terminated)
+        return real_copy(source, dest, budget, name)
+
+    monkeypatch.setattr(fetch_module, "_copy_limited", copy_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        extract(tar, out)
+    assert calls == ["mini/s-recording-1_left.hdf5", "mini/s-recording-2_left.hdf5"]
+    assert sorted(p.name for p in out.rglob("*")) == ["metadata.csv", "mini"]
+    assert (out / "mini" / "metadata.csv").read_bytes() == b"old"
+
+
+def _gzip_bomb(path: Path, size: int) -> Path:
+    with tarfile.open(path, "w:gz") as tar:
+        _add(tar, "mini/bomb.hdf5", bytes(size))
+        _add(tar, "mini/metadata.csv", b"session\n")
+    return path
+
+
+def test_gzip_bomb_is_stopped_by_the_declared_size(tmp_path):
+    bomb = _gzip_bomb(tmp_path / "bomb.tar.gz", 20_000_000)
+    assert bomb.stat().st_size < 100_000  # 20 MB of zeros in a few kB
+    out = tmp_path / "out"
+    with pytest.raises(
+        PureposeError, match=r"declare 20,000,\d{3} bytes, more than the limit of 1,000,000"
+    ):
+        extract(bomb, out, max_bytes=1_000_000)
+    assert list(out.iterdir()) == []
+    assert len(extract(bomb, out, max_bytes=30_000_000)) == 2  # under a larger limit it is fine
+
+
+def test_bytes_written_are_counted_against_the_limit():
+    # tarfile never yields more than a member declares; this guard is for when it would
+    out = io.BytesIO()
+    assert fetch_module._copy_limited(io.BytesIO(b"x" * 10), out, 10, "m") == 10
+    with pytest.raises(PureposeError, match=r"member 'm' writes more than the 9 bytes left"):
+        fetch_module._copy_limited(io.BytesIO(b"x" * 10), io.BytesIO(), 9, "m")
+
+
+def test_gzip_bomb_through_fetch(server, tmp_path):
+    base, state = server
+    data = _gzip_bomb(tmp_path / "b.tar.gz", 5_000_000).read_bytes()
+    state.files["/b.tar.gz"] = data
+    dest = tmp_path / "dest"
+    with pytest.raises(PureposeError, match=r"more than the limit of 100,000"):
+        fetch(dest, url=f"{base}/b.tar.gz", sha256=_sha(data), quiet=True, max_bytes=100_000)
+    assert sorted(p.name for p in dest.iterdir()) == ["b.tar.gz"]  # the tar, nothing else
+
+
+def test_too_many_members_is_refused(tmp_path):
+    tar = _write_tar(
+        tmp_path / "many.tar", lambda t: [_add(t, f"f{i}.hdf5", b"x") for i in range(30)]
+    )
+    with pytest.raises(PureposeError, match=r"more than 20 members"):
+        extract(tar, tmp_path / "out", max_members=20)
+
+
+def test_stalled_server_keeps_what_arrived_and_resumes(served_tar, tmp_path):
+    url, state, data = served_tar
+    state.stall_after = 4600
+    dest = tmp_path / "mini.tar"
+    with pytest.raises(PureposeError, match=r"no data for 0\.3 s \(stalled\) after 4600 bytes"):
+        download(url, dest, sha256=_sha(data), quiet=True, timeout=0.3)
+    part = tmp_path / "mini.tar.part"
+    assert part.read_bytes() == data[:4600]
+    assert download(url, dest, sha256=_sha(data), quiet=True) == dest
+    assert state.ranges == [None, "bytes=4600-"] and dest.read_bytes() == data
+
+
+def test_trickling_server_is_abandoned_below_the_minimum_rate(served_tar, tmp_path):
+    url, state, data = served_tar
+    state.trickle = 0.02  # 50 bytes/s: never silent long enough for the timeout
+    dest = tmp_path / "mini.tar"
+    with pytest.raises(PureposeError, match=r"too slow \(\d+ bytes in 0\.\d s, minimum 1000 "):
+        download(url, dest, sha256=None, quiet=True, timeout=5, min_rate=1000, rate_window=0.3)
+    received = (tmp_path / "mini.tar.part").read_bytes()
+    assert 0 < len(received) < 100 and data.startswith(received)

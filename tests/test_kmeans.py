@@ -18,7 +18,6 @@ from purepose.errors import ConvergenceWarning, NotFittedError, PureposeError
 from purepose.kmeans import KMeans, _as_points, _assign, kmeans_plusplus
 
 np = pytest.importorskip("numpy")
-sk_cluster = pytest.importorskip("sklearn.cluster")
 
 
 def _blobs(rng, n, d, k, spread=1.0, separation=4.0):
@@ -27,9 +26,11 @@ def _blobs(rng, n, d, k, spread=1.0, separation=4.0):
 
 
 def _sklearn_lloyd(X, init, **kw):
+    from sklearn.cluster import KMeans as SkKMeans  # callers take the `sklearn` fixture
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # sklearn's own duplicate-point warnings
-        return sk_cluster.KMeans(
+        return SkKMeans(
             n_clusters=len(init), init=np.asarray(init), n_init=1, algorithm="lloyd", **kw
         ).fit(np.asarray(X))
 
@@ -77,7 +78,7 @@ def _watch_relocations():
     # repeated set of centers counts as moved
     tol=st.sampled_from([1e-12, 1e-4, 1e-2, 0.5]),
 )
-def test_same_result_as_sklearn_from_given_centers(seed, n, d, k, max_iter, tol):
+def test_same_result_as_sklearn_from_given_centers(sklearn, seed, n, d, k, max_iter, tol):
     rng = np.random.default_rng(seed)
     k = min(k, n)
     X = _blobs(rng, n, d, k, spread=rng.uniform(0.3, 3.0))
@@ -91,7 +92,7 @@ def test_same_result_as_sklearn_from_given_centers(seed, n, d, k, max_iter, tol)
     _assert_same_as_sklearn(ours, _sklearn_lloyd(X, init, max_iter=max_iter, tol=tol))
 
 
-def test_empty_cluster_is_relocated_like_sklearn():
+def test_empty_cluster_is_relocated_like_sklearn(sklearn):
     rng = np.random.default_rng(0)
     X = _blobs(rng, 60, 2, 3)
     init = [X[0].tolist(), X[1].tolist(), [1e3, 1e3]]  # the last center attracts nothing
@@ -101,7 +102,7 @@ def test_empty_cluster_is_relocated_like_sklearn():
     assert max(map(abs, ours.cluster_centers_[2])) < 100.0
 
 
-def test_two_empty_clusters_relocated_to_two_farthest_points():
+def test_two_empty_clusters_relocated_to_two_farthest_points(sklearn):
     X = [[0.0], [0.1], [0.2], [5.0], [9.0]]
     init = [[0.1], [100.0], [200.0]]
     ours = KMeans(3, init=init, max_iter=1).fit(X)
@@ -273,10 +274,10 @@ def test_cluster_sums_stay_exact_while_samples_move():
 # Seeding and quality
 
 
-def test_kmeans_plusplus_inertia_close_to_sklearn_best_of_10():
+def test_kmeans_plusplus_inertia_close_to_sklearn_best_of_10(sklearn):
     rng = np.random.default_rng(42)
     X = _blobs(rng, 600, 3, 5, spread=1.0, separation=5.0)
-    ref = sk_cluster.KMeans(5, n_init=10, random_state=0).fit(X)
+    ref = sklearn.cluster.KMeans(5, n_init=10, random_state=0).fit(X)
     for seed in range(3):
         ours = KMeans(5, random_state=seed).fit(X.tolist())
         assert ours.inertia_ <= 1.01 * ref.inertia_

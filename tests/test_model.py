@@ -105,7 +105,7 @@ def _sklearn_pipeline(train, test, *, alpha, n_components, **cfg):
         dict(n_lags=1, lag_step=3, n_components=12, alpha=0.5, features=("logpow", "mav")),
     ],
 )
-def test_predictions_match_numpy_sklearn_pipeline(splits, params) -> None:
+def test_predictions_match_numpy_sklearn_pipeline(sklearn, splits, params) -> None:
     cfg = dict(window=200, hop=40, features=params["features"])
     cfg.update(n_lags=params["n_lags"], lag_step=params["lag_step"])
     model = PoseRegressor(

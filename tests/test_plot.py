@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from purepose import cli, plot
@@ -109,6 +110,7 @@ def test_nice_number_is_1_2_5_times_a_power_of_ten(x):
     st.floats(min_value=1e-6, max_value=1e6),
     st.integers(min_value=2, max_value=10),
 )
+@example(879609.9999999999, 879610.0000009999 - 879609.9999999999, 8)  # issue 12, case 20
 def test_nice_ticks_are_even_round_and_cover_the_range(lo, span, n_ticks):
     hi = lo + span
     loose = plot.nice_ticks(lo, hi, n_ticks, loose=True)
@@ -121,6 +123,27 @@ def test_nice_ticks_are_even_round_and_cover_the_range(lo, span, n_ticks):
     assert len(tight) >= 2 and all(lo - 0.011 * step <= t <= hi + 0.011 * step for t in tight)
     tight_step = tight[1] - tight[0]
     assert np.allclose(np.array(tight) / tight_step, np.round(np.array(tight) / tight_step))
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi"),
+    [
+        (879609.9999999999, 879610.0000009999),
+        (1e16, 1e16 + 2.0),
+        (-1e16 - 4.0, -1e16),
+        (1.7e9, 1.7e9 + 1e-6),
+        (123456.789, 123456.789 + 5e-11),
+    ],
+)
+def test_nice_ticks_of_ranges_tiny_against_their_magnitude(lo, hi):
+    for n_ticks in (2, 5, 8):
+        loose = plot.nice_ticks(lo, hi, n_ticks, loose=True)
+        assert loose[0] <= lo and loose[-1] >= hi  # exactly, no slack
+        assert all(a < b for a, b in itertools.pairwise(loose))  # distinct, increasing
+        tight = plot.nice_ticks(lo, hi, n_ticks)
+        assert len(tight) >= 2 and all(a < b for a, b in itertools.pairwise(tight))
+        step = loose[1] - loose[0]
+        assert all(lo - 0.011 * step <= t <= hi + 0.011 * step for t in tight)
 
 
 def test_nice_ticks_examples_and_errors():
@@ -559,7 +582,7 @@ def test_cli_plot_emg_bad_window(synth_session, tmp_path, capsys, args, message)
     status = cli.main(["plot", "emg", str(synth_session), "--out", str(out), *args])
     err = capsys.readouterr().err
     assert status == 2 and not out.exists()
-    assert err.startswith("purepose plot: error: ") and message in err
+    assert err.startswith("purepose plot emg: error: ") and message in err
     if "session" in message:
         assert "4.000 s long" in err
     assert err.count("\n") == 1

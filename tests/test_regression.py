@@ -20,8 +20,6 @@ from purepose.errors import NotFittedError, PureposeError
 from purepose.regression import LinearRegression, NormalEquations, Ridge, ridge_path
 
 np = pytest.importorskip("numpy")
-sklearn_linear = pytest.importorskip("sklearn.linear_model")
-sklearn_metrics = pytest.importorskip("sklearn.metrics")
 
 FEW = settings(max_examples=20, deadline=None)
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
@@ -69,10 +67,10 @@ def test_linear_regression_matches_numpy_lstsq(seed, d, t, solver):
 
 @FEW
 @given(seeds, st.sampled_from(["auto", "cholesky", "qr"]), st.booleans())
-def test_linear_regression_matches_sklearn_for_one_target(seed, solver, fit_intercept):
+def test_linear_regression_matches_sklearn_for_one_target(sklearn, seed, solver, fit_intercept):
     X, Y = design(seed, n=25, d=3, t=1)
     y = Y[:, 0]
-    reference = sklearn_linear.LinearRegression(fit_intercept=fit_intercept).fit(X, y)
+    reference = sklearn.linear_model.LinearRegression(fit_intercept=fit_intercept).fit(X, y)
     model = LinearRegression(fit_intercept=fit_intercept, solver=solver).fit(
         X.tolist(), y.tolist()
     )
@@ -93,9 +91,11 @@ def test_linear_regression_matches_sklearn_for_one_target(seed, solver, fit_inte
     st.sampled_from(["auto", "cholesky", "qr"]),
     st.integers(1, 3),
 )
-def test_ridge_matches_sklearn_cholesky(seed, alpha, fit_intercept, solver, t):
+def test_ridge_matches_sklearn_cholesky(sklearn, seed, alpha, fit_intercept, solver, t):
     X, Y = design(seed, n=30, d=4, t=t)
-    reference = sklearn_linear.Ridge(alpha=alpha, fit_intercept=fit_intercept, solver="cholesky")
+    reference = sklearn.linear_model.Ridge(
+        alpha=alpha, fit_intercept=fit_intercept, solver="cholesky"
+    )
     reference.fit(X, Y)
     model = Ridge(alpha=alpha, fit_intercept=fit_intercept, solver=solver)
     model.fit(X.tolist(), Y.tolist())
@@ -107,9 +107,9 @@ def test_ridge_matches_sklearn_cholesky(seed, alpha, fit_intercept, solver, t):
     assert math.isclose(model.score(X.tolist(), Y.tolist()), reference.score(X, Y), abs_tol=1e-9)
 
 
-def test_ridge_with_more_features_than_samples_matches_sklearn():
+def test_ridge_with_more_features_than_samples_matches_sklearn(sklearn):
     X, Y = design(3, n=5, d=8, t=2)
-    reference = sklearn_linear.Ridge(alpha=0.5, solver="cholesky").fit(X, Y)
+    reference = sklearn.linear_model.Ridge(alpha=0.5, solver="cholesky").fit(X, Y)
     for solver in ("cholesky", "qr"):
         model = Ridge(alpha=0.5, solver=solver).fit(X.tolist(), Y.tolist())
         scale = np.abs(reference.coef_).max() * np.abs(X).max() + np.abs(Y).max()
@@ -130,21 +130,21 @@ def test_residuals_satisfy_the_normal_equations(seed, alpha, solver):
     assert np.abs(residual.sum(0)).max() <= 1e-11 * np.abs(Y).sum(0).max()
 
 
-def test_score_matches_sklearn_r2_including_constant_targets():
+def test_score_matches_sklearn_r2_including_constant_targets(sklearn):
     X, Y = design(5, n=20, d=2, t=3)
     model = LinearRegression().fit(X.tolist(), Y.tolist())
     X_test, Y_test = design(6, n=15, d=2, t=3)
-    expected = sklearn_metrics.r2_score(Y_test, model.predict(X_test.tolist()))
+    expected = sklearn.metrics.r2_score(Y_test, model.predict(X_test.tolist()))
     assert math.isclose(model.score(X_test.tolist(), Y_test.tolist()), expected, rel_tol=1e-12)
     # a constant target predicted exactly scores 1, otherwise 0 (sklearn's convention)
     constant = [[v, 7.0] for v in Y[:, 0]]
     model = LinearRegression().fit(X.tolist(), constant)
     assert model.score(X.tolist(), constant) == pytest.approx(
-        sklearn_metrics.r2_score(constant, model.predict(X.tolist())), abs=1e-12
+        sklearn.metrics.r2_score(constant, model.predict(X.tolist())), abs=1e-12
     )
     off = [[v, 8.0] for v in Y[:, 0]]
     assert model.score(X.tolist(), off) == pytest.approx(
-        sklearn_metrics.r2_score(off, model.predict(X.tolist())), abs=1e-12
+        sklearn.metrics.r2_score(off, model.predict(X.tolist())), abs=1e-12
     )
 
 
