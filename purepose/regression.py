@@ -55,28 +55,33 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from numbers import Real
-from operator import add, sub
-from typing import Self
+from operator import add
+from typing import NamedTuple, Self
 
-from .errors import NotFittedError, PureposeError
-from .linalg import (
-    Comoments,
-    NotPositiveDefiniteError,
-    RankDeficientError,
-    _crossprod_of_columns,
-    _gram_of_columns,
-    check_matrix,
-    check_vector,
-    cho_solve,
-    cholesky,
-    dot,
-    lstsq,
-    matmul_transposed,
-    transpose,
-)
+from .blas import crossprod_of_columns, dot, gram_of_columns, matmul_transposed, transpose
+from .checks import check_matrix, check_vector
+from .comoments import Comoments
+from .decompositions import cho_solve, cholesky, lstsq
+from .errors import NotFittedError, NotPositiveDefiniteError, PureposeError, RankDeficientError
+from .textbook import linalg as textbook_linalg
+from .textbook import ridge as textbook_ridge
+from .textbook.stats import r2_score
 from .types import Matrix, Vector
+
+__all__ = [
+    "ALGORITHMS",
+    "ILL_CONDITIONED_PIVOT",
+    "SINGULAR_PIVOT",
+    "LinearRegression",
+    "NormalEquations",
+    "Ridge",
+    "ridge_path",
+]
+
+ALGORITHMS = ("columns", "textbook")
+"""The values of ``Ridge(algorithm=...)`` / ``LinearRegression(algorithm=...)``; default first."""
 
 ILL_CONDITIONED_PIVOT = 1e-8
 """``"auto"`` switches from Cholesky to QR below this relative pivot ``L_kk^2 / A_kk``."""
@@ -118,14 +123,43 @@ def _as_matrix(Y: Sequence[float] | Sequence[Sequence[float]], y_is_vector: bool
     return [[y] for y in Y] if y_is_vector else [list(row) for row in Y]  # type: ignore[misc]
 
 
-def _columns(M: Sequence[Sequence[float]], center: bool) -> tuple[Matrix, Vector]:
-    """The columns of the n x p matrix M as lists, and their means if ``center``.
+def _check_alpha(alpha: object, func: str) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, Real):
+        raise PureposeError(f"{func}: alpha={alpha!r} must be a number >= 0")
+    if not (math.isfinite(alpha) and alpha >= 0):
+        raise PureposeError(f"{func}: alpha={alpha!r} must be finite and >= 0")
+    return float(alpha)
 
-    ``mean_j = fsum(column j) / n`` (exactly rounded sum); a centred column is
-    ``column j - mean_j``, entry by entry, the same floats as centring the rows.
-    Centring computes fresh floats, stored one after another: their dots run
-    about twice as fast as dots over floats scattered across M's rows.
-    Cost O(n p).
+
+# ---------------------------------------------------------------------------
+# The steps of a fit, in two layers
+
+
+class _Steps(NamedTuple):
+    """The steps of a linear fit; ``Ridge(algorithm=...)`` picks one set.
+
+    ``centre(M, center)`` -> (Mc, means); ``normal_equations(Xc, Yc, alpha)``
+    -> (Xc^T Xc + alpha I, Xc^T Yc); ``cholesky(A)`` -> L; ``solve(L, B)`` ->
+    W^T; ``least_squares(Xc, Yc, alpha)`` -> W^T by Householder QR;
+    ``intercept(coef, x_mean, y_mean)`` -> b. The centred data may be held
+    as columns (fast) or rows (textbook): only the steps look inside.
+    """
+
+    centre: Callable[[Sequence[Sequence[float]], bool], tuple[Matrix, Vector]]
+    normal_equations: Callable[[Matrix, Matrix, float], tuple[Matrix, Matrix]]
+    cholesky: Callable[[Matrix], Matrix]
+    solve: Callable[[Matrix, Matrix], Matrix]
+    least_squares: Callable[[Matrix, Matrix, float], Matrix]
+    intercept: Callable[[Matrix, Vector, Vector], Vector]
+
+
+def _centred_columns(M: Sequence[Sequence[float]], center: bool) -> tuple[Matrix, Vector]:
+    """The columns of the n x p matrix M as lists (centred, with their means, if ``center``).
+
+    ``mean_j = fsum(column j) / n``; a centred column is ``column j - mean_j``,
+    entry by entry, the same floats as centring the rows. Centring computes
+    fresh floats, stored one after another: their dots run about twice as
+    fast as dots over floats scattered across M's rows. Cost O(n p).
     """
     columns = [[row[j] for row in M] for j in range(len(M[0]))]
     if not center:
@@ -135,12 +169,57 @@ def _columns(M: Sequence[Sequence[float]], center: bool) -> tuple[Matrix, Vector
     return [[v - m for v in col] for col, m in zip(columns, means)], means
 
 
-def _check_alpha(alpha: object, func: str) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, Real):
-        raise PureposeError(f"{func}: alpha={alpha!r} must be a number >= 0")
-    if not (math.isfinite(alpha) and alpha >= 0):
-        raise PureposeError(f"{func}: alpha={alpha!r} must be finite and >= 0")
-    return float(alpha)
+def _with_ridge(A: Matrix, alpha: float) -> Matrix:
+    """``A + alpha I`` as a new matrix."""
+    return [[a + alpha if i == j else a for j, a in enumerate(row)] for i, row in enumerate(A)]
+
+
+def _column_normal_equations(
+    x_cols: Matrix, y_cols: Matrix, alpha: float
+) -> tuple[Matrix, Matrix]:
+    # Every entry one C-level dot of two contiguous columns; half the Gram matrix, mirrored.
+    return _with_ridge(gram_of_columns(x_cols), alpha), crossprod_of_columns(x_cols, y_cols)
+
+
+def _column_least_squares(x_cols: Matrix, y_cols: Matrix, alpha: float) -> Matrix:
+    """``W^T`` by Householder least squares on ``[Xc; sqrt(alpha) I]``, ``[Yc; 0]``."""
+    d, t = len(x_cols), len(y_cols)
+    Xc, Yc = transpose(x_cols), transpose(y_cols)  # QR works on the rows
+    if alpha > 0.0:
+        root = math.sqrt(alpha)
+        Xc += [[root if i == j else 0.0 for j in range(d)] for i in range(d)]
+        Yc += [[0.0] * t for _ in range(d)]
+    return lstsq(Xc, Yc)  # type: ignore[return-value]
+
+
+def _intercept(coef: Matrix, x_mean: Vector, y_mean: Vector) -> Vector:
+    """``b = y_bar - W x_bar``, one entry per target."""
+    return [ym - dot(w, x_mean) for w, ym in zip(coef, y_mean)]
+
+
+_COLUMNS = _Steps(
+    centre=_centred_columns,
+    normal_equations=_column_normal_equations,
+    cholesky=cholesky,
+    solve=cho_solve,  # type: ignore[arg-type]
+    least_squares=_column_least_squares,
+    intercept=_intercept,
+)
+
+
+def _textbook_centre(M: Sequence[Sequence[float]], center: bool) -> tuple[Matrix, Vector]:
+    rows = [[float(v) for v in row] for row in M]
+    return textbook_ridge.centre(rows) if center else (rows, [])
+
+
+_TEXTBOOK = _Steps(
+    centre=_textbook_centre,
+    normal_equations=textbook_ridge.normal_equations,
+    cholesky=textbook_linalg.cholesky,
+    solve=textbook_ridge.solve,
+    least_squares=textbook_ridge.ridge_qr,
+    intercept=textbook_ridge.intercept,
+)
 
 
 # ---------------------------------------------------------------------------
@@ -157,17 +236,20 @@ def _singular_message(func: str, k: int, zero_column: bool, fit_intercept: bool)
     )
 
 
-def _factor(A: Matrix, func: str, fit_intercept: bool) -> tuple[Matrix, float, int]:
-    """Cholesky of the normal matrix; return (L, smallest relative pivot, its index).
+def _factor(
+    A: Matrix, cholesky_: Callable[[Matrix], Matrix], func: str, fit_intercept: bool
+) -> tuple[Matrix, float, int]:
+    """Cholesky of the normal matrix A; return (L, smallest relative pivot, its index).
 
-    Raises a one-line PureposeError naming the feature if A is (numerically) singular.
+    The relative pivot ``L_kk^2 / A_kk`` is at least the smallest eigenvalue
+    of A scaled to unit diagonal. Raises a one-line PureposeError naming the
+    feature if A is (numerically) singular.
     """
     try:
-        L = cholesky(A)
+        L = cholesky_(A)
     except NotPositiveDefiniteError as exc:
-        raise PureposeError(
-            _singular_message(func, exc.index, A[exc.index][exc.index] == 0.0, fit_intercept)
-        ) from None
+        zero = A[exc.index][exc.index] == 0.0
+        raise PureposeError(_singular_message(func, exc.index, zero, fit_intercept)) from None
     pivots = [L[k][k] ** 2 / A[k][k] for k in range(len(A))]
     k_min = min(range(len(pivots)), key=pivots.__getitem__)
     if pivots[k_min] <= SINGULAR_PIVOT:
@@ -175,60 +257,24 @@ def _factor(A: Matrix, func: str, fit_intercept: bool) -> tuple[Matrix, float, i
     return L, pivots[k_min], k_min
 
 
-def _warn_ill_conditioned(func: str, pivot: float, k: int) -> None:
-    warnings.warn(
-        f"{func}: X^T X is ill-conditioned (relative pivot {pivot:.3g} < "
-        f"{ILL_CONDITIONED_PIVOT:g} at feature {k}); coefficients may have lost half their "
-        "digits; fit(X, Y) with solver='qr', or Ridge(alpha > 0), avoids this",
-        RuntimeWarning,
-        stacklevel=4,  # point at the caller of fit / fit_normal_equations / ridge_path
-    )
-
-
-def _with_ridge(A: Matrix, alpha: float) -> Matrix:
-    """``A + alpha I`` as a new matrix."""
-    return [[a + alpha if i == j else a for j, a in enumerate(row)] for i, row in enumerate(A)]
-
-
-def _intercept(coef: Matrix, x_mean: Vector, y_mean: Vector) -> Vector:
-    """``b = y_bar - W x_bar``, one entry per target."""
-    return [ym - dot(w, x_mean) for w, ym in zip(coef, y_mean)]
-
-
-def _solve_cholesky(
-    A: Matrix, B: Matrix, alpha: float, func: str, fit_intercept: bool, *, warn: bool
-) -> Matrix | None:
-    """W^T from ``(A + alpha I) W^T = B``; None if ``warn`` is False and A is ill-conditioned.
-
-    With ``warn=True`` (no data to fall back on) an ill-conditioned A is solved
-    anyway, with a RuntimeWarning.
-    """
-    L, pivot, k = _factor(_with_ridge(A, alpha), func, fit_intercept)
+def _warn_if_ill_conditioned(func: str, pivot: float, k: int, stacklevel: int) -> None:
     if pivot < ILL_CONDITIONED_PIVOT:
-        if not warn:
-            return None
-        _warn_ill_conditioned(func, pivot, k)
-    return cho_solve(L, B)  # type: ignore[return-value]
-
-
-def _solve_qr(Xc: Matrix, Yc: Matrix, alpha: float, func: str, fit_intercept: bool) -> Matrix:
-    """W^T by Householder least squares on ``[Xc; sqrt(alpha) I]``, ``[Yc; 0]``."""
-    d, t = len(Xc[0]), len(Yc[0])
-    if alpha > 0.0:
-        root = math.sqrt(alpha)
-        Xc = Xc + [[root if i == j else 0.0 for j in range(d)] for i in range(d)]
-        Yc = Yc + [[0.0] * t for _ in range(d)]
-    if len(Xc) < d:
-        raise PureposeError(
-            f"{func}: {len(Xc)} samples < {d} features: X^T X is singular; use Ridge(alpha > 0)"
+        warnings.warn(
+            f"{func}: X^T X is ill-conditioned (relative pivot {pivot:.3g} < "
+            f"{ILL_CONDITIONED_PIVOT:g} at feature {k}); coefficients may have lost half "
+            "their digits; fit(X, Y) with solver='qr', or Ridge(alpha > 0), avoids this",
+            RuntimeWarning,
+            stacklevel=stacklevel + 1,
         )
-    try:
-        return lstsq(Xc, Yc)  # type: ignore[return-value]
-    except RankDeficientError as exc:
-        zero_column = exc.ratio == 0.0
-        raise PureposeError(
-            _singular_message(func, exc.column, zero_column, fit_intercept)
-        ) from None
+
+
+def _solve_normal_equations(A: Matrix, B: Matrix, func: str, fit_intercept: bool) -> Matrix:
+    """``W^T`` from ``A W^T = B`` by Cholesky; warns (stack: the caller's caller) if
+    ill-conditioned, raises if singular. For the accumulator paths, which have
+    no data to run QR on."""
+    L, pivot, k = _factor(A, cholesky, func, fit_intercept)
+    _warn_if_ill_conditioned(func, pivot, k, stacklevel=3)
+    return cho_solve(L, B)  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------------
@@ -474,7 +520,7 @@ def ridge_path(
     path = []
     for alpha in alpha_values:
         where = f"{func}(alpha={alpha:g})"
-        W = _solve_cholesky(A, B, alpha, where, fit_intercept, warn=True)
+        W = _solve_normal_equations(_with_ridge(A, alpha), B, where, fit_intercept)
         coef = transpose(W)  # type: ignore[arg-type]
         intercept = (
             _intercept(coef, x_mean, acc.y_mean()) if fit_intercept else [0.0] * acc.n_targets
@@ -492,49 +538,67 @@ class _LinearModel:
 
     fit_intercept: bool
     solver: str
+    algorithm: str
 
     def _alpha(self, func: str) -> float:
         raise NotImplementedError
 
-    def _validate_params(self, func: str) -> float:
+    def _validate_params(self, func: str) -> tuple[float, _Steps]:
         if not isinstance(self.fit_intercept, bool):
             raise PureposeError(f"{func}: fit_intercept={self.fit_intercept!r} must be a bool")
         if self.solver not in _SOLVERS:
             raise PureposeError(f"{func}: solver={self.solver!r} must be one of {_SOLVERS}")
-        return self._alpha(func)
+        if self.algorithm not in ALGORITHMS:
+            raise PureposeError(
+                f"{func}: algorithm={self.algorithm!r} must be one of {ALGORITHMS}"
+            )
+        return self._alpha(func), _TEXTBOOK if self.algorithm == "textbook" else _COLUMNS
 
     def fit(
         self, X: Sequence[Sequence[float]], Y: Sequence[float] | Sequence[Sequence[float]]
     ) -> Self:
         """Fit on X (n_samples x n_features) and Y (n_samples x n_targets, or a vector).
 
-        A vector y gives a vector ``coef_`` and a float ``intercept_`` (and
-        ``predict`` returns a vector), as in scikit-learn.
+        Centre, solve ``(Xc^T Xc + alpha I) W^T = Xc^T Yc`` (or least squares by
+        QR), then ``b = y_bar - W x_bar``. A vector y gives a vector ``coef_``
+        and a float ``intercept_`` (and ``predict`` returns a vector), as in
+        scikit-learn.
         """
         func = f"{type(self).__name__}.fit"
-        alpha = self._validate_params(func)
-        _, d, t, y_is_vector = _check_xy(X, Y, func)
-        # Columns of Xc and Yc, built once: gram and X^T Y are dots of columns.
-        x_columns, x_mean = _columns(X, self.fit_intercept)
-        y_columns, y_mean = _columns([[y] for y in Y] if y_is_vector else Y, self.fit_intercept)
-        W = None
-        if self.solver != "qr":
-            explicit = self.solver == "cholesky"
-            A = _gram_of_columns(x_columns)  # Xc^T Xc
-            B = _crossprod_of_columns(x_columns, y_columns)  # Xc^T Yc
-            try:
-                W = _solve_cholesky(A, B, alpha, func, self.fit_intercept, warn=explicit)
-            except PureposeError:
-                if explicit:
-                    raise
-        self.solver_ = "cholesky" if W is not None else "qr"
-        if W is None:  # QR works on the rows of Xc and Yc
-            Xc, Yc = transpose(x_columns), transpose(y_columns)
-            W = _solve_qr(Xc, Yc, alpha, func, self.fit_intercept)
+        alpha, steps = self._validate_params(func)
+        n, d, t, y_is_vector = _check_xy(X, Y, func)
+        Xc, x_mean = steps.centre(X, self.fit_intercept)
+        Yc, y_mean = steps.centre(_as_matrix(Y, y_is_vector), self.fit_intercept)
+        W, self.solver_ = self._solve(steps, Xc, Yc, alpha, n, d, func)
         coef = transpose(W)
-        intercept = _intercept(coef, x_mean, y_mean) if self.fit_intercept else [0.0] * t
-        self._set_solution(coef, intercept, d, y_is_vector)
+        b = steps.intercept(coef, x_mean, y_mean) if self.fit_intercept else [0.0] * t
+        self._set_solution(coef, b, d, y_is_vector)
         return self
+
+    def _solve(
+        self, steps: _Steps, Xc: Matrix, Yc: Matrix, alpha: float, n: int, d: int, func: str
+    ) -> tuple[Matrix, str]:
+        """``(W^T, solver used)``: Cholesky of the normal equations, or QR (see ``solver``)."""
+        if self.solver != "qr":
+            A, B = steps.normal_equations(Xc, Yc, alpha)
+            try:
+                L, pivot, k = _factor(A, steps.cholesky, func, self.fit_intercept)
+            except PureposeError:
+                if self.solver == "cholesky":
+                    raise
+            else:
+                if self.solver == "cholesky" or pivot >= ILL_CONDITIONED_PIVOT:
+                    _warn_if_ill_conditioned(func, pivot, k, stacklevel=3)
+                    return steps.solve(L, B), "cholesky"
+        if alpha == 0.0 and n < d:
+            raise PureposeError(
+                f"{func}: {n} samples < {d} features: X^T X is singular; use Ridge(alpha > 0)"
+            )
+        try:
+            return steps.least_squares(Xc, Yc, alpha), "qr"
+        except RankDeficientError as exc:
+            message = _singular_message(func, exc.column, exc.ratio == 0.0, self.fit_intercept)
+            raise PureposeError(message) from None
 
     def fit_normal_equations(self, acc: NormalEquations) -> Self:
         """Fit from a :class:`NormalEquations` accumulator, without the data.
@@ -544,10 +608,10 @@ class _LinearModel:
         always n_targets x n_features here, even for a single target.
         """
         func = f"{type(self).__name__}.fit_normal_equations"
-        alpha = self._validate_params(func)
+        alpha, _ = self._validate_params(func)
         _check_accumulator(acc, func)
         A, B = acc.xtx(centered=self.fit_intercept), acc.xty(centered=self.fit_intercept)
-        W = _solve_cholesky(A, B, alpha, func, self.fit_intercept, warn=True)
+        W = _solve_normal_equations(_with_ridge(A, alpha), B, func, self.fit_intercept)
         coef = transpose(W)  # type: ignore[arg-type]
         if self.fit_intercept:
             intercept = _intercept(coef, acc.x_mean(), acc.y_mean())
@@ -607,7 +671,8 @@ class _LinearModel:
         if t != len(P[0]):
             raise PureposeError(f"{func}: Y has {t} targets, the model predicts {len(P[0])}")
         scores = [
-            _r2(y_col, p_col) for y_col, p_col in zip(zip(*_as_matrix(Y, y_is_vector)), zip(*P))
+            r2_score(y_col, p_col)
+            for y_col, p_col in zip(zip(*_as_matrix(Y, y_is_vector)), zip(*P))
         ]
         return math.fsum(scores) / len(scores)
 
@@ -616,16 +681,11 @@ class _LinearModel:
         return f"{type(self).__name__}({params})"
 
     def _params(self) -> dict[str, object]:
-        return {"fit_intercept": self.fit_intercept, "solver": self.solver}
-
-
-def _r2(y: Sequence[float], p: Sequence[float]) -> float:
-    mean = math.fsum(y) / len(y)
-    ss_tot = math.fsum((v - mean) ** 2 for v in y)
-    ss_res = math.fsum(r * r for r in map(sub, y, p))
-    if ss_tot == 0.0:
-        return 1.0 if ss_res == 0.0 else 0.0
-    return 1.0 - ss_res / ss_tot
+        return {
+            "fit_intercept": self.fit_intercept,
+            "solver": self.solver,
+            "algorithm": self.algorithm,
+        }
 
 
 class LinearRegression(_LinearModel):
@@ -638,6 +698,13 @@ class LinearRegression(_LinearModel):
     features) raises. Shapes: X n_samples x n_features, Y n_samples x
     n_targets (or a vector y); ``coef_`` n_targets x n_features,
     ``intercept_`` n_targets; ``solver_`` says which solver ran.
+
+    ``algorithm`` chooses the layer, as scikit-learn's ``KMeans(algorithm=...)``:
+    ``"columns"`` (default) builds the centred columns once, so every entry of
+    ``Xc^T Xc`` (half of it, mirrored) and ``Xc^T Yc`` is one C-level dot of two
+    contiguous columns; ``"textbook"`` runs :mod:`purepose.textbook.ridge`
+    (row loops, textbook Cholesky and Householder QR). Same solutions to
+    rounding (``tests/test_layers_ridge.py``).
     Cost O(n d^2 / 2 + d^3 / 6) (Cholesky), O(2 n d^2) (QR).
 
     >>> model = LinearRegression().fit([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]],
@@ -650,9 +717,12 @@ class LinearRegression(_LinearModel):
     purepose.errors.PureposeError: LinearRegression.fit: X^T X is singular: feature 1 is ...
     """
 
-    def __init__(self, *, fit_intercept: bool = True, solver: str = "auto") -> None:
+    def __init__(
+        self, *, fit_intercept: bool = True, solver: str = "auto", algorithm: str = "columns"
+    ) -> None:
         self.fit_intercept = fit_intercept
         self.solver = solver
+        self.algorithm = algorithm
 
     def _alpha(self, func: str) -> float:
         return 0.0
@@ -666,7 +736,8 @@ class Ridge(_LinearModel):
     by Householder QR of ``[Xc; sqrt(alpha) I]`` (``solver``: ``"auto"``,
     ``"cholesky"``, ``"qr"``; see the module docstring). Every relative pivot
     is at least ``alpha / (A_kk + alpha)``, so with a sensible alpha "auto"
-    stays on Cholesky. Shapes and attributes as :class:`LinearRegression`.
+    stays on Cholesky. Shapes, attributes and ``algorithm`` (``"columns"`` or
+    ``"textbook"``) as :class:`LinearRegression`.
 
     >>> model = Ridge(alpha=2.0).fit([[0.0], [1.0], [2.0]], [0.0, 1.0, 2.0])
     >>> round(model.coef_[0], 12), round(model.intercept_, 12)
@@ -678,11 +749,17 @@ class Ridge(_LinearModel):
     """
 
     def __init__(
-        self, *, alpha: float = 1.0, fit_intercept: bool = True, solver: str = "auto"
+        self,
+        *,
+        alpha: float = 1.0,
+        fit_intercept: bool = True,
+        solver: str = "auto",
+        algorithm: str = "columns",
     ) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.solver = solver
+        self.algorithm = algorithm
 
     def _alpha(self, func: str) -> float:
         return _check_alpha(self.alpha, func)

@@ -459,8 +459,10 @@ def test_predict_before_fit_and_wrong_shapes():
 def test_estimator_conventions():
     model = Ridge(alpha=3, fit_intercept=False, solver="qr")
     assert (model.alpha, model.fit_intercept, model.solver) == (3, False, "qr")  # stored as given
-    assert repr(model) == "Ridge(alpha=3, fit_intercept=False, solver='qr')"
-    assert repr(LinearRegression()) == "LinearRegression(fit_intercept=True, solver='auto')"
+    assert repr(model) == "Ridge(alpha=3, fit_intercept=False, solver='qr', algorithm='columns')"
+    assert repr(LinearRegression()) == (
+        "LinearRegression(fit_intercept=True, solver='auto', algorithm='columns')"
+    )
     assert model.fit([[1.0], [2.0]], [2.0, 4.0]) is model
     assert model.intercept_ == 0.0
     with pytest.raises(TypeError):
