@@ -397,7 +397,11 @@ def crossprod(A: Sequence[Sequence[float]], B: Sequence[Sequence[float]]) -> Mat
 
 
 def gram_of_columns(columns: Sequence[Sequence[float]]) -> Matrix:
-    """``G_ij = c_i . c_j`` for equal-length columns c (unchecked); upper triangle, mirrored."""
+    """``G_ij = c_i . c_j`` for equal-length columns c (unchecked); upper triangle, mirrored.
+
+    >>> gram_of_columns([[1.0, 3.0], [2.0, 4.0]])
+    [[10.0, 14.0], [14.0, 20.0]]
+    """
     n = len(columns)
     G = zeros(n, n)
     for i, ci in enumerate(columns):
@@ -409,5 +413,9 @@ def gram_of_columns(columns: Sequence[Sequence[float]]) -> Matrix:
 def crossprod_of_columns(
     a_columns: Sequence[Sequence[float]], b_columns: Sequence[Sequence[float]]
 ) -> Matrix:
-    """``C_ij = a_i . b_j`` for equal-length columns (unchecked): ``A^T B`` from columns."""
+    """``C_ij = a_i . b_j`` for equal-length columns (unchecked): ``A^T B`` from columns.
+
+    >>> crossprod_of_columns([[1.0, 3.0], [2.0, 4.0]], [[1.0, 1.0]])
+    [[4.0], [6.0]]
+    """
     return [[sumprod(a, b) for b in b_columns] for a in a_columns]

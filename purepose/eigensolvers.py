@@ -113,6 +113,13 @@ def _residual_floor(S: Matrix) -> float:
 
 
 def check_n_components(n_components: object, limit: int, func: str, what: str) -> int:
+    """Return ``n_components`` after checking it is an int in ``1..limit`` (``what`` names limit).
+
+    >>> check_n_components(3, 2, "PCA.fit", "n_features")
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: PCA.fit: n_components=3 exceeds n_features=2
+    """
     if isinstance(n_components, bool) or not isinstance(n_components, int):
         raise PureposeError(f"{func}: n_components must be an int, got {n_components!r}")
     if n_components < 1:
@@ -282,6 +289,10 @@ def jacobi_eigh(H: Matrix, max_sweeps: int = 60) -> tuple[Vector, Matrix]:
     diagonal); the off-diagonal mass falls quadratically per sweep. Returns
     eigenvalues in descending order and the eigenvectors as rows.
     O(p^3) per sweep, a handful of sweeps.
+
+    >>> values, vectors = jacobi_eigh([[2.0, 1.0], [1.0, 2.0]])
+    >>> [round(v, 12) for v in values], [[round(x, 6) for x in v] for v in vectors]
+    ([3.0, 1.0], [[0.707107, 0.707107], [0.707107, -0.707107]])
     """
     p_size = len(H)
     A = [row[:] for row in H]
