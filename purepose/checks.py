@@ -39,7 +39,9 @@ __all__ = [
     "check_square",
     "check_symmetric",
     "check_vector",
+    "check_xy",
     "first_non_finite",
+    "rows_of",
 ]
 
 SYMMETRY_RTOL = 1e-10
@@ -227,3 +229,43 @@ def check_iteration_params(max_iter: Any, tol: Any, func: str) -> None:
     check_positive_int(max_iter, "max_iter", func)
     if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not tol >= 0.0:
         raise PureposeError(f"{func}: tol={tol!r} must be a number >= 0")
+
+
+def _is_matrix(Y: object) -> bool:
+    return (
+        isinstance(Y, Sequence)
+        and len(Y) > 0
+        and isinstance(Y[0], Sequence)
+        and not isinstance(Y[0], (str, bytes))
+    )
+
+
+def check_xy(X: Sequence[Sequence[float]], Y: Any, func: str) -> tuple[int, int, int, bool]:
+    """Check X (n x d) and Y (n x t, or a vector of n); return ``(n, d, t, Y is a vector)``.
+
+    >>> check_xy([[1.0], [2.0]], [3.0, 4.0], "Ridge.fit")
+    (2, 1, 1, True)
+    >>> check_xy([[1.0], [2.0]], [[3.0]], "Ridge.fit")
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: Ridge.fit: X has 2 samples but Y has 1
+    """
+    n_samples, n_features = check_matrix(X, "X", func)
+    if _is_matrix(Y):
+        n_y, n_targets = check_matrix(Y, "Y", func)
+        y_is_vector = False
+    else:
+        n_y, n_targets = check_vector(Y, "y", func), 1
+        y_is_vector = True
+    if n_y != n_samples:
+        raise PureposeError(f"{func}: X has {n_samples} samples but Y has {n_y}")
+    return n_samples, n_features, n_targets, y_is_vector
+
+
+def rows_of(Y: Any, y_is_vector: bool) -> Sequence[Sequence[float]]:
+    """Y as rows: ``[[y] for y in Y]`` for a vector, Y itself (not copied) for a matrix.
+
+    >>> rows_of([1.0, 2.0], True), rows_of([[1.0, 2.0]], False)
+    ([[1.0], [2.0]], [[1.0, 2.0]])
+    """
+    return [[y] for y in Y] if y_is_vector else Y
