@@ -103,13 +103,11 @@ def covariance(X: Matrix, ddof: int = 1) -> Matrix:
     n, d = len(X), len(X[0])
     m = mean(X)
     C = [[0.0] * d for _ in range(d)]
-    for a in range(d):
-        for b in range(d):
-            total = 0.0
-            for i in range(n):
-                total += (X[i][a] - m[a]) * (X[i][b] - m[b])
-            C[a][b] = total / (n - ddof)
-    return C
+    for x in X:  # one row at a time: each entry still sums over i in order
+        for a in range(d):
+            for b in range(d):
+                C[a][b] += (x[a] - m[a]) * (x[b] - m[b])
+    return [[c / (n - ddof) for c in row] for row in C]
 
 
 def cholesky(A: Matrix) -> Matrix:
