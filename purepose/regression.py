@@ -361,10 +361,13 @@ class _LinearModel:
         func = f"{type(self).__name__}.fit"
         alpha, steps = self._validate_params(func)
         n, d, t, y_is_vector = check_xy(X, Y, func)
+        # 1. centre: Xc = X - 1 x_bar^T, Yc = Y - 1 y_bar^T
         Xc, x_mean = steps.centre(X, self.fit_intercept)
         Yc, y_mean = steps.centre(rows_of(Y, y_is_vector), self.fit_intercept)
+        # 2. solve (Xc^T Xc + alpha I) W^T = Xc^T Yc by Cholesky, or by QR when ill-conditioned
         W, self.solver_ = self._solve(steps, Xc, Yc, alpha, n, d, func)
         coef = transpose(W)
+        # 3. the intercept b = y_bar - W x_bar
         b = steps.intercept(coef, x_mean, y_mean) if self.fit_intercept else [0.0] * t
         self._set_solution(coef, b, d, y_is_vector)
         return self
