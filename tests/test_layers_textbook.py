@@ -1,6 +1,6 @@
 """The rules of the textbook layer (purepose/textbook/), checked on its source.
 
-* every function reads in one screen: at most 40 lines of code (docstring,
+* every function reads in one screen: at most 50 lines of code (docstring,
   comments and blank lines not counted), well under the 60 of issue 11;
 * every public function states its math in a docstring with a doctest;
 * a textbook module imports only the standard library, the other textbook
@@ -19,7 +19,7 @@ import pytest
 TEXTBOOK = Path(__file__).resolve().parents[1] / "purepose" / "textbook"
 MODULES = sorted(TEXTBOOK.glob("*.py"))
 ALLOWED = {"purepose.types", "purepose.errors"}
-MAX_CODE_LINES = 40
+MAX_CODE_LINES = 50
 
 
 def _functions(path):
