@@ -6,8 +6,8 @@ Results go to ``benchmarks/out/results.md`` and ``results.json`` (``--out``).
 numpy and scikit-learn are needed here, never in ``purepose/``.
 
 Modules: :mod:`~benchmarks.harness` (timing, the floor, accuracy, machine
-description), :mod:`~benchmarks.cases` (the cases), :mod:`~benchmarks.textbook`
-(index-loop baselines), :mod:`~benchmarks.npbaseline` (numpy features and the
+description), :mod:`~benchmarks.cases` (the cases; the textbook column races
+:mod:`purepose.textbook` itself), :mod:`~benchmarks.npbaseline` (numpy features and the
 numpy+sklearn pose pipeline), :mod:`~benchmarks.scaling` (growth and memory),
 :mod:`~benchmarks.report` (tables), :mod:`~benchmarks.run` (command line).
 """

@@ -24,3 +24,26 @@ class NotFittedError(PureposeError, AttributeError):
 
 class ConvergenceWarning(UserWarning):
     """An iterative method stopped at ``max_iter`` before reaching ``tol``."""
+
+
+class NotPositiveDefiniteError(PureposeError):
+    """A Cholesky factorization met a pivot ``<= 0``; ``index`` and ``pivot`` say where.
+
+    Raised by both layers (``purepose.linalg.cholesky`` and
+    ``purepose.textbook.linalg.cholesky``); callers (least squares) read
+    ``index`` to name the offending feature.
+    """
+
+    def __init__(self, message: str, index: int, pivot: float) -> None:
+        super().__init__(message)
+        self.index = index
+        self.pivot = pivot
+
+
+class RankDeficientError(PureposeError):
+    """Least squares found column ``column`` (nearly) dependent on the columns before it."""
+
+    def __init__(self, message: str, column: int, ratio: float) -> None:
+        super().__init__(message)
+        self.column = column
+        self.ratio = ratio

@@ -1,4 +1,4 @@
-"""Principal component analysis by power iteration with deflation.
+"""Principal component analysis: the estimator, with a fast and a textbook algorithm.
 
 PCA finds the orthonormal directions ``v_1, ..., v_k`` along which centered
 data vary most. They are the top eigenvectors of the sample covariance
@@ -8,41 +8,29 @@ data vary most. They are the top eigenvectors of the sample covariance
 and the variance along ``v_i`` is its eigenvalue ``lambda_i = v_i^T S v_i`` (the
 Rayleigh quotient). Scores are projections ``z = (x - mean) V^T``.
 
-Power iteration (Golub & Van Loan, section 7.3.1) repeats ``v <- S v / ||S v||``.
-Write the start vector in the eigenbasis, ``v = sum_i c_i u_i``: after k steps the
-weight of ``u_i`` relative to ``u_1`` is ``(lambda_i / lambda_1)^k``, so v turns
-towards ``u_1`` at the rate ``|lambda_2 / lambda_1|`` per step. Deflation finds
-the next eigenvector by iterating with ``(I - U U^T) S`` (U = eigenvectors found
-so far), i.e. projecting every iterate off the found directions; for exact
-eigenvectors this is Hotelling's ``S - sum_j lambda_j u_j u_j^T``, but the
-projection also keeps the result orthonormal to ~1e-16 (Gram-Schmidt applied
-twice: "twice is enough").
+Read the algorithm in :mod:`purepose.textbook.pca` (covariance, power
+iteration with deflation, signs, scores: one screen). ``PCA`` runs it with
+``algorithm="textbook"``; by default it runs the fast path:
 
-Subspace iteration with Rayleigh-Ritz (Golub & Van Loan, section 8.2.4) moves
-a block of p > k orthonormal vectors at once and, each step, diagonalizes the
-small p x p matrix ``H = Q S Q^T`` (here by cyclic Jacobi rotations, section
-8.5). Eigenvector i then converges at rate ``|lambda_{p+1} / lambda_i|``
-instead of ``|lambda_{i+1} / lambda_i|``, and near-equal eigenvalues inside the
-block are separated exactly by the small eigenproblem. It is the default.
+* the covariance from :class:`purepose.comoments.Comoments` (one pass of
+  shifted sums, each entry a C-level dot of two columns), then
+* ``algorithm="subspace"`` (default): :func:`purepose.eigensolvers.eigsh_subspace`,
+  block iteration with Rayleigh-Ritz and Jacobi, which converges at
+  ``|lambda_{p+1} / lambda_i|`` instead of ``|lambda_{i+1} / lambda_i|``; or
+  ``algorithm="power"``: :func:`purepose.eigensolvers.eigsh_power`, the
+  textbook iteration on the C-level kernels.
 
-Stopping rule, for each eigenvector: the sign-invariant change
-``min(||v_new - v_old||, ||v_new + v_old||) <= tol``, or the residual
-``||S v - lambda v||`` at the rounding floor ``16 sqrt(d) eps ||S||_F`` (there v
-is an eigenvector of a matrix within rounding of S, as good as any solver can
-do). Otherwise ``max_iter`` stops it with a ConvergenceWarning.
-
-Cost: the covariance is O(n_samples d^2); power iteration costs O(d^2) per
-step per component, so O(k d^2 n_iter) in all; subspace iteration O(p d^2 +
-p^2 d + p^3 sweeps) per step. Transforming n rows costs O(n d k).
+Cost: the covariance is O(n_samples d^2); power iteration O(k d^2 n_iter);
+subspace iteration O(p d^2 + p^2 d + p^3 sweeps) per step. Transforming n
+rows costs O(n d k).
 
 Signs follow scikit-learn's ``svd_flip(u_based_decision=False)``: the entry of
 largest absolute value of every component is positive, so ``components_`` can
 be compared directly with ``sklearn.decomposition.PCA``.
 
 Reference: G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed.,
-Johns Hopkins, 2013, sections 7.3 (power method), 8.2 (subspace iteration,
-Rayleigh-Ritz) and 8.5 (Jacobi); I. T. Jolliffe, *Principal Component
-Analysis*, 2nd ed., Springer, 2002.
+Johns Hopkins, 2013, sections 7.3, 8.2 and 8.5; I. T. Jolliffe, *Principal
+Component Analysis*, 2nd ed., Springer, 2002.
 
 >>> X = [[2.0, 0.0], [0.0, 1.0], [-2.0, 0.0], [0.0, -1.0]]
 >>> pca = PCA(n_components=1).fit(X)
@@ -53,393 +41,33 @@ Analysis*, 2nd ed., Springer, 2002.
 from __future__ import annotations
 
 import math
-import random
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
-from itertools import repeat
-from operator import mul, sub
+from collections.abc import Sequence
+from operator import sub
 
 from ._util import check_random_state
-from .errors import ConvergenceWarning, NotFittedError, PureposeError
-from .linalg import (
-    Comoments,
-    Matrix,
-    Vector,
-    _dot,
+from .blas import matmul, sumprod, vec_scale
+from .checks import (
+    check_iteration_params,
     check_matrix,
+    check_square,
+    check_symmetric,
     check_vector,
-    dot,
-    frobenius_norm,
-    matmul,
-    matmul_transposed,
-    matvec,
-    norm,
 )
+from .comoments import Comoments
+from .eigensolvers import check_n_components, eigsh_power, eigsh_subspace
+from .errors import NotFittedError, PureposeError
+from .textbook import linalg as textbook_linalg
+from .textbook import pca as textbook_pca
+from .types import Matrix, Vector
 
-__all__ = ["PCA", "eigsh_power", "eigsh_subspace"]
+__all__ = ["ALGORITHMS", "PCA", "eigsh_power", "eigsh_subspace"]
+
+ALGORITHMS = ("subspace", "power", "textbook")
+"""The values of ``PCA(algorithm=...)``; the first is the default."""
 
 _EPS = sys.float_info.epsilon
-_METHODS = ("subspace", "power")
-
-
-# ---------------------------------------------------------------------------
-# Small vector helpers (private; candidates for linalg)
-
-
-def _gaussian_vector(rng: random.Random, d: int) -> Vector:
-    """A random direction: d independent N(0, 1) draws (uniform on the sphere once normed)."""
-    return [rng.gauss(0.0, 1.0) for _ in range(d)]
-
-
-def _axpy(alpha: float, x: Vector, y: Vector) -> Vector:
-    """``y + alpha x`` as a new list."""
-    return list(map(sub, y, map(mul, x, repeat(-alpha))))
-
-
-def _scaled(x: Vector, alpha: float) -> Vector:
-    return list(map(mul, x, repeat(alpha)))
-
-
-def _project_out(w: Vector, basis: Sequence[Vector]) -> Vector:
-    """Return ``(I - U U^T) w`` for orthonormal rows U: Gram-Schmidt, applied twice.
-
-    Each step removes the component along one u from the current w (modified
-    Gram-Schmidt). One pass loses orthogonality when ``w`` is nearly in
-    span(U); a second pass restores it to rounding level (Kahan-Parlett:
-    "twice is enough").
-    """
-    for _ in range(2):
-        for u in basis:
-            w = _axpy(-dot(u, w), u, w)
-    return w
-
-
-def _sign_invariant_change(v_new: Vector, v_old: Vector) -> float:
-    """``min(||v_new - v_old||, ||v_new + v_old||)``: eigenvectors have no sign."""
-    if dot(v_new, v_old) >= 0.0:
-        return norm(list(map(sub, v_new, v_old)))
-    return norm([a + b for a, b in zip(v_new, v_old)])
-
-
-def _flip_signs(vectors: Matrix) -> Matrix:
-    """Make the largest-|value| entry of every row positive (first one on ties).
-
-    This is scikit-learn's ``svd_flip(u, vt, u_based_decision=False)`` rule.
-    """
-    flipped = []
-    for v in vectors:
-        biggest = max(range(len(v)), key=lambda j: abs(v[j]))
-        sign = -1.0 if v[biggest] < 0.0 else 1.0
-        flipped.append([sign * x + 0.0 for x in v])  # + 0.0 turns -0.0 into 0.0
-    return flipped
-
-
-def _residual_floor(S: Matrix) -> float:
-    """Residual ``||S v - lambda v||`` that rounding alone produces: ~16 sqrt(d) eps ||S||_F."""
-    return 16.0 * math.sqrt(len(S)) * _EPS * frobenius_norm(S)
-
-
-def _check_symmetric(S: Sequence[Sequence[float]], func: str) -> int:
-    """Return d after checking S is a finite, square, symmetric d x d matrix."""
-    n_rows, n_cols = check_matrix(S, "S", func)
-    if n_rows != n_cols:
-        raise PureposeError(f"{func}: S must be square, got {n_rows}x{n_cols}")
-    scale = max(abs(x) for row in S for x in row)
-    for i in range(n_rows):
-        for j in range(i):
-            if abs(S[i][j] - S[j][i]) > 1e-10 * scale:
-                raise PureposeError(
-                    f"{func}: S is not symmetric: S[{i}][{j}]={S[i][j]!r} but "
-                    f"S[{j}][{i}]={S[j][i]!r} (allowed difference {1e-10 * scale:.3g})"
-                )
-    return n_rows
-
-
-def _check_n_components(n_components: object, limit: int, func: str, what: str) -> int:
-    if isinstance(n_components, bool) or not isinstance(n_components, int):
-        raise PureposeError(f"{func}: n_components must be an int, got {n_components!r}")
-    if n_components < 1:
-        raise PureposeError(f"{func}: n_components={n_components} must be >= 1")
-    if n_components > limit:
-        raise PureposeError(f"{func}: n_components={n_components} exceeds {what}={limit}")
-    return n_components
-
-
-def _check_iteration_params(max_iter: object, tol: object, func: str) -> None:
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
-        raise PureposeError(f"{func}: max_iter={max_iter!r} must be an int >= 1")
-    if not isinstance(tol, (int, float)) or not tol >= 0.0:
-        raise PureposeError(f"{func}: tol={tol!r} must be a number >= 0")
-
-
-def _check_psd(eigenvalue: float, floor: float, func: str) -> None:
-    # Rounding may leave a null direction at -floor; anything more negative means
-    # S is not PSD, and power iteration would have chased the largest |lambda|.
-    if eigenvalue < -floor:
-        raise PureposeError(
-            f"{func}: S is not positive semi-definite (found eigenvalue {eigenvalue:.6g} < 0)"
-        )
-
-
-def _sorted_descending(
-    values: Vector, vectors: Matrix, n_iter: list[int]
-) -> tuple[Vector, Matrix, list[int]]:
-    order = sorted(range(len(values)), key=lambda i: -values[i])
-    clipped = [max(values[i], 0.0) for i in order]  # -1e-17 from rounding is 0 variance
-    return clipped, _flip_signs([vectors[i] for i in order]), [n_iter[i] for i in order]
-
-
-# ---------------------------------------------------------------------------
-# The textbook method: power iteration with deflation
-
-
-def _check_eigen_problem(
-    S: Sequence[Sequence[float]],
-    n_components: int,
-    max_iter: int,
-    tol: float,
-    random_state: int | None,
-    func: str,
-) -> tuple[Matrix, int, int, random.Random, float]:
-    """Checks shared by both eigensolvers; returns (S as floats, d, k, rng, residual floor)."""
-    d = _check_symmetric(S, func)
-    k = _check_n_components(n_components, d, func, "n_features")
-    _check_iteration_params(max_iter, tol, func)
-    rng = check_random_state(random_state, func)
-    S = [[float(x) for x in row] for row in S]
-    return S, d, k, rng, _residual_floor(S)
-
-
-def eigsh_power(
-    S: Sequence[Sequence[float]],
-    n_components: int,
-    *,
-    max_iter: int = 1000,
-    tol: float = 1e-12,
-    random_state: int | None = None,
-) -> tuple[Vector, Matrix, list[int]]:
-    """Top eigenpairs of a symmetric positive semi-definite matrix by power iteration.
-
-    For i = 1..n_components: start from a random unit vector orthogonal to the
-    eigenvectors already found, then repeat
-
-        w = (I - U U^T) S v,   lambda = v . w,   v <- w / ||w||
-
-    until v changes by at most ``tol`` (sign-invariant) or the residual
-    ``||S v - lambda v||`` reaches the rounding floor. v approaches the
-    eigenvector at rate ``|lambda_{i+1} / lambda_i|`` per step, so near-equal
-    eigenvalues are slow: after ``max_iter`` steps a ConvergenceWarning names
-    the component and the residual reached. A repeated eigenvalue is no
-    problem: v settles on some unit vector of its eigenspace.
-
-    Shapes: S is d x d. Returns ``(eigenvalues, eigenvectors, n_iter)``:
-    ``n_components`` eigenvalues in descending order (clipped at 0), the
-    eigenvectors as rows (orthonormal, largest-|entry| positive) and the number
-    of iterations each one took. ``random_state=None`` uses a fixed seed.
-
-    >>> values, vectors, n_iter = eigsh_power([[4.0, 1.0], [1.0, 3.0]], 2)
-    >>> [round(x, 12) for x in values]
-    [4.61803398875, 2.38196601125]
-    >>> [[round(x, 6) for x in v] for v in vectors]
-    [[0.850651, 0.525731], [-0.525731, 0.850651]]
-    >>> eigsh_power([[1.0, 0.0], [0.0, 1.0]], 3)
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: eigsh_power: n_components=3 exceeds n_features=2
-    """
-    func = "eigsh_power"
-    S, d, k, rng, floor = _check_eigen_problem(S, n_components, max_iter, tol, random_state, func)
-
-    values: Vector = []
-    vectors: Matrix = []
-    n_iter: list[int] = []
-    for i in range(k):
-        v = _random_unit_vector_orthogonal_to(vectors, rng, d)
-        converged = False
-        residual = change = math.inf
-        it = 0
-        for it in range(1, max_iter + 1):  # noqa: B007 - `it` is reported below
-            w = _project_out(matvec(S, v), vectors)
-            lam = dot(v, w)
-            residual = norm(_axpy(-lam, v, w))
-            if residual <= floor:  # v is an eigenvector to working precision
-                converged = True
-                break
-            v_new = _scaled(w, 1.0 / norm(w))  # w != 0 here, since residual > 0
-            change = _sign_invariant_change(v_new, v)
-            v = v_new
-            if change <= tol:
-                converged = True
-                break
-        lam = dot(v, matvec(S, v))  # Rayleigh quotient of the final vector
-        _check_psd(lam, floor, func)
-        if not converged:
-            residual = norm(_axpy(-lam, v, _project_out(matvec(S, v), vectors)))
-            warnings.warn(
-                f"{func}: component {i} of {k} did not converge in max_iter={max_iter} "
-                f"iterations: residual ||S v - lambda v||={residual:.3g} (lambda={lam:.6g}), "
-                f"last change {change:.3g} > tol={tol:g}; near-equal eigenvalues converge "
-                "slowly (try method='subspace' or a larger max_iter)",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
-        values.append(lam)
-        vectors.append(v)
-        n_iter.append(it)
-    return _sorted_descending(values, vectors, n_iter)
-
-
-def _random_unit_vector_orthogonal_to(basis: Matrix, rng: random.Random, d: int) -> Vector:
-    """A random unit vector orthogonal to the orthonormal rows of ``basis`` (len(basis) < d)."""
-    for _ in range(100):
-        v = _project_out(_gaussian_vector(rng, d), basis)
-        length = norm(v)
-        if length > 1e-3:  # a random draw is essentially never this close to span(U)
-            return _scaled(v, 1.0 / length)
-    raise PureposeError(f"eigsh: no direction left orthogonal to {len(basis)} vectors in {d}-D")
-
-
-# ---------------------------------------------------------------------------
-# The faster method: subspace (block) iteration with Rayleigh-Ritz
-
-
-def _orthonormalize_rows(rows: Matrix, rng: random.Random) -> Matrix:
-    """Orthonormal rows spanning ``rows`` (modified Gram-Schmidt, twice).
-
-    A row that is (numerically) a combination of the earlier ones, e.g. ``S v``
-    for v in the null space of S, is replaced by a fresh random direction so the
-    block always stays full rank.
-    """
-    basis: Matrix = []
-    d = len(rows[0])
-    for row in rows:
-        original = norm(row)
-        w = _project_out(row, basis)
-        length = norm(w)
-        if length <= 1e-10 * original or length == 0.0:
-            basis.append(_random_unit_vector_orthogonal_to(basis, rng, d))
-        else:
-            basis.append(_scaled(w, 1.0 / length))
-    return basis
-
-
-def _jacobi_eigh(H: Matrix, max_sweeps: int = 60) -> tuple[Vector, Matrix]:
-    """All eigenpairs of a small symmetric matrix by cyclic Jacobi rotations.
-
-    Each rotation J in the (p, q) plane zeroes ``A[p][q]`` of ``A <- J^T A J``
-    (Golub & Van Loan, Algorithm 8.5.2, with Rutishauser's update of the
-    diagonal); the off-diagonal mass falls quadratically per sweep. Returns
-    eigenvalues in descending order and the eigenvectors as rows.
-    O(p^3) per sweep, a handful of sweeps.
-    """
-    p_size = len(H)
-    A = [row[:] for row in H]
-    Vt = [[1.0 if i == j else 0.0 for j in range(p_size)] for i in range(p_size)]
-    scale = frobenius_norm(A)
-    for _ in range(max_sweeps):
-        off = math.hypot(*(A[i][j] for i in range(p_size) for j in range(i + 1, p_size)))
-        if off <= _EPS * scale:
-            break
-        for p in range(p_size - 1):
-            for q in range(p + 1, p_size):
-                apq = A[p][q]
-                if apq == 0.0:
-                    continue
-                theta = (A[q][q] - A[p][p]) / (2.0 * apq)
-                t = math.copysign(1.0, theta) / (abs(theta) + math.hypot(1.0, theta))
-                c = 1.0 / math.sqrt(1.0 + t * t)
-                s = t * c
-                A[p][p] -= t * apq
-                A[q][q] += t * apq
-                A[p][q] = A[q][p] = 0.0
-                for r in range(p_size):
-                    if r != p and r != q:
-                        arp, arq = A[r][p], A[r][q]
-                        A[r][p] = A[p][r] = c * arp - s * arq
-                        A[r][q] = A[q][r] = s * arp + c * arq
-                vp, vq = Vt[p], Vt[q]
-                Vt[p] = [c * a - s * b for a, b in zip(vp, vq)]
-                Vt[q] = [s * a + c * b for a, b in zip(vp, vq)]
-    order = sorted(range(p_size), key=lambda i: -A[i][i])
-    return [A[i][i] for i in order], [Vt[i] for i in order]
-
-
-def _block_size(n_components: int, d: int) -> int:
-    """Block of ``k + max(k, 5)`` vectors (capped at d): the extra ones speed convergence."""
-    return min(d, n_components + max(n_components, 5))
-
-
-def eigsh_subspace(
-    S: Sequence[Sequence[float]],
-    n_components: int,
-    *,
-    max_iter: int = 1000,
-    tol: float = 1e-12,
-    random_state: int | None = None,
-) -> tuple[Vector, Matrix, list[int]]:
-    """Top eigenpairs of a symmetric PSD matrix by subspace iteration with Rayleigh-Ritz.
-
-    A block Q of p = min(d, k + max(k, 5)) orthonormal rows (random; the
-    identity when p = d, which makes one step a full Jacobi diagonalization
-    of S) is iterated:
-
-        Z = Q S,   H = Q Z^T (p x p),   H = W diag(theta) W^T (Jacobi),
-        V = W^T Q (Ritz vectors),   Q <- orthonormalize(W^T Z = V S)
-
-    The Ritz values theta approximate the top eigenvalues; vector i converges
-    at rate ``|lambda_{p+1} / lambda_i|``. The same stopping rule as
-    :func:`eigsh_power` is applied to each of the first k Ritz vectors; all k
-    are iterated together, so ``n_iter`` holds the same total for each.
-
-    >>> values, vectors, n_iter = eigsh_subspace([[4.0, 1.0], [1.0, 3.0]], 1)
-    >>> round(values[0], 12), [round(x, 6) for x in vectors[0]], n_iter
-    (4.61803398875, [0.850651, 0.525731], [1])
-    >>> eigsh_subspace([[1.0, 2.0]], 1)
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: eigsh_subspace: S must be square, got 1x2
-    """
-    func = "eigsh_subspace"
-    S, d, k, rng, floor = _check_eigen_problem(S, n_components, max_iter, tol, random_state, func)
-    p = _block_size(k, d)
-
-    if p == d:  # the block is the whole space: Rayleigh-Ritz is Jacobi on S itself
-        Q = [[1.0 if i == j else 0.0 for j in range(d)] for i in range(d)]
-    else:
-        Q = _orthonormalize_rows([_gaussian_vector(rng, d) for _ in range(p)], rng)
-    previous: Matrix | None = None
-    done = [False] * k
-    it = 0
-    for it in range(1, max_iter + 1):  # noqa: B007 - `it` is reported below
-        Z = [matvec(S, q) for q in Q]  # rows of Q S (S is symmetric)
-        H = matmul_transposed(Q, Z)
-        H = [[0.5 * (H[i][j] + H[j][i]) for j in range(p)] for i in range(p)]
-        theta, W = _jacobi_eigh(H)
-        V = matmul(W, Q)  # Ritz vectors, orthonormal rows
-        SV = matmul(W, Z)  # S applied to them, without another matvec
-        residuals = [norm(_axpy(-t, v, sv)) for t, v, sv in zip(theta, V, SV)]
-        for i in range(k):
-            change = math.inf if previous is None else _sign_invariant_change(V[i], previous[i])
-            done[i] = residuals[i] <= floor or change <= tol
-        if all(done):
-            break
-        previous = V[:k]
-        Q = _orthonormalize_rows(SV, rng)
-    values = [dot(v, matvec(S, v)) for v in V[:k]]  # Rayleigh quotients, as in eigsh_power
-    for value in values:
-        _check_psd(value, floor, func)
-    if not all(done):
-        worst = max(range(k), key=lambda i: residuals[i])
-        warnings.warn(
-            f"{func}: {done.count(False)} of {k} components did not converge in "
-            f"max_iter={max_iter} iterations: worst residual ||S v - lambda v||="
-            f"{residuals[worst]:.3g} (component {worst}, lambda={theta[worst]:.6g}) "
-            f"with tol={tol:g}",
-            ConvergenceWarning,
-            stacklevel=2,
-        )
-    return _sorted_descending(values, V[:k], [it] * k)
 
 
 # ---------------------------------------------------------------------------
@@ -450,17 +78,30 @@ class PCA:
     """Principal component analysis: project centered data onto the top eigenvectors of S.
 
     Fit computes the sample covariance ``S = (X - mean)^T (X - mean) / (n - 1)``
-    once (O(n d^2)), then its top ``n_components`` eigenpairs by
-    ``method="subspace"`` (block iteration with Rayleigh-Ritz, the default) or
-    ``method="power"`` (the textbook power iteration with deflation).
+    once (O(n d^2)), then its top ``n_components`` eigenpairs.
     ``transform`` maps a row x to ``z = V (x - mean)``, divided by
     ``sqrt(explained_variance_)`` when ``whiten=True``.
 
+    ``algorithm`` names the variant, as scikit-learn's ``KMeans(algorithm=...)``:
+
+    * ``"subspace"`` (default): shifted-sum covariance, then subspace
+      iteration with Rayleigh-Ritz (buys convergence: all k vectors at rate
+      ``lambda_{p+1} / lambda_i``, near-equal eigenvalues separated exactly);
+    * ``"power"``: the same covariance, then power iteration with deflation on
+      C-level kernels (buys the speed of the kernels, not of the method);
+    * ``"textbook"``: :mod:`purepose.textbook.pca`, index loops throughout
+      (two-pass covariance, power iteration, scores): the definition the
+      other two are tested against.
+
+    All three return the same components to within the bound the residuals
+    and the eigengaps give (``tests/test_layers_pca.py``).
+
     Parameters (keyword-only after n_components, stored unchanged):
     ``n_components`` (None = min(n_samples, n_features)), ``max_iter``,
-    ``tol`` (sign-invariant eigenvector change, see module doc), ``whiten``,
-    ``random_state`` (start vectors; None = a fixed seed, so fits are
-    reproducible, unlike scikit-learn's global generator), ``method``.
+    ``tol`` (sign-invariant eigenvector change, see :mod:`purepose.eigensolvers`),
+    ``whiten``, ``random_state`` (start vectors; None = a fixed seed, so fits
+    are reproducible, unlike scikit-learn's global generator), ``algorithm``
+    and ``method`` (its former name: if given, it wins, with a DeprecationWarning).
 
     Learned attributes, as in scikit-learn: ``components_`` (n_components x
     n_features, orthonormal rows, largest-|entry| positive),
@@ -494,24 +135,48 @@ class PCA:
         tol: float = 1e-12,
         whiten: bool = False,
         random_state: int | None = None,
-        method: str = "subspace",
+        algorithm: str = "subspace",
+        method: str | None = None,
     ) -> None:
         self.n_components = n_components
         self.max_iter = max_iter
         self.tol = tol
         self.whiten = whiten
         self.random_state = random_state
+        self.algorithm = algorithm
         self.method = method
+
+    def _algorithm(self, func: str) -> str:
+        algorithm = self.algorithm
+        if self.method is not None:
+            warnings.warn(
+                f"{func}: method= is deprecated; use algorithm={self.method!r}",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            algorithm = self.method
+        if algorithm not in ALGORITHMS:
+            raise PureposeError(f"{func}: algorithm={algorithm!r} must be one of {ALGORITHMS}")
+        return algorithm
 
     # -- fitting -------------------------------------------------------------
 
     def fit(self, X: Sequence[Sequence[float]]) -> PCA:
         """Fit on X (n_samples x n_features, n_samples >= 2) and return self."""
-        moments = Comoments()._update(X, "X", "PCA.fit")  # checks shape and finiteness
-        n_samples = moments.n_samples
-        if n_samples < 2:
-            raise PureposeError(f"PCA.fit: needs at least 2 samples, got {n_samples}")
-        return self._fit_eigen(moments.covariance(), moments.mean(), n_samples, "PCA.fit")
+        func = "PCA.fit"
+        algorithm = self._algorithm(func)
+        if algorithm == "textbook":
+            n_samples, _ = check_matrix(X, "X", func)
+            if n_samples < 2:
+                raise PureposeError(f"{func}: needs at least 2 samples, got {n_samples}")
+            cov, mean = textbook_linalg.covariance(X), textbook_linalg.mean(X)
+        else:
+            moments = Comoments().update(X, func=func)  # checks shape and finiteness
+            n_samples = moments.n_samples
+            if n_samples < 2:
+                raise PureposeError(f"{func}: needs at least 2 samples, got {n_samples}")
+            cov, mean = moments.covariance(), moments.mean()
+        return self._fit_eigen(cov, mean, n_samples, algorithm, func)
 
     def fit_covariance(
         self, covariance: Sequence[Sequence[float]], mean: Sequence[float], n_samples: int
@@ -530,25 +195,34 @@ class PCA:
         purepose.errors.PureposeError: PCA.fit_covariance: mean has 2 entries, covariance is 1x1
         """
         func = "PCA.fit_covariance"
-        d = _check_symmetric(covariance, func)
+        d = check_square(covariance, "covariance", func)
+        check_symmetric(covariance, "covariance", func)
         if check_vector(mean, "mean", func) != d:
             raise PureposeError(f"{func}: mean has {len(mean)} entries, covariance is {d}x{d}")
         if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 2:
             raise PureposeError(f"{func}: n_samples={n_samples!r} must be an int >= 2")
         cov = [[float(x) for x in row] for row in covariance]
-        return self._fit_eigen(cov, [float(m) for m in mean], n_samples, func)
+        algorithm = self._algorithm(func)
+        return self._fit_eigen(cov, [float(m) for m in mean], n_samples, algorithm, func)
 
-    def _fit_eigen(self, cov: Matrix, mean: Vector, n_samples: int, func: str) -> PCA:
+    def _fit_eigen(
+        self, cov: Matrix, mean: Vector, n_samples: int, algorithm: str, func: str
+    ) -> PCA:
         d = len(cov)
-        if self.method not in _METHODS:
-            raise PureposeError(f"{func}: method={self.method!r} must be one of {_METHODS}")
         rank_limit = min(n_samples, d)
         k = rank_limit if self.n_components is None else self.n_components
-        k = _check_n_components(k, rank_limit, func, "min(n_samples, n_features)")
-        solver = eigsh_subspace if self.method == "subspace" else eigsh_power
-        values, vectors, n_iter = solver(
-            cov, k, max_iter=self.max_iter, tol=self.tol, random_state=self.random_state
-        )
+        k = check_n_components(k, rank_limit, func, "min(n_samples, n_features)")
+        if algorithm == "textbook":
+            check_iteration_params(self.max_iter, self.tol, func)
+            rng = check_random_state(self.random_state, func)
+            values, vectors, n_iter = textbook_pca.power_iteration(
+                cov, k, rng, self.max_iter, self.tol
+            )
+        else:
+            solver = eigsh_subspace if algorithm == "subspace" else eigsh_power
+            values, vectors, n_iter = solver(
+                cov, k, max_iter=self.max_iter, tol=self.tol, random_state=self.random_state
+            )
         total = math.fsum(cov[i][i] for i in range(d))
         self.mean_ = mean
         self.components_ = vectors
@@ -602,13 +276,22 @@ class PCA:
     def _scores(self, X: Sequence[Sequence[float]]) -> Matrix:
         """``transform`` of an X already checked to be finite with ``n_features_in_`` columns."""
         components = self.components_
+        if (self.method or self.algorithm) == "textbook":  # checked (and warned) by fit
+            Z = textbook_pca.scores(X, self.mean_, components)
+            if self.whiten:
+                scales = self._whitening_scales()
+                Z = [[z / s for z, s in zip(row, scales)] for row in Z]
+            return Z
         # Center each row before projecting (not X V^T - mean V^T): no cancellation.
-        # Lengths are known to match: call the kernel _dot, not the length-checking dot.
-        rows = _centered_rows(X, self.mean_)
+        # Lengths are known to match: the kernel sumprod, not the length-checking dot.
+        mean = self.mean_
+        rows = (list(map(sub, row, mean)) for row in X)  # one at a time, no n x d copy
         if not self.whiten:
-            return [[_dot(centered, c) for c in components] for centered in rows]
+            return [[sumprod(centered, c) for c in components] for centered in rows]
         inverse = [1.0 / s for s in self._whitening_scales()]
-        return [[_dot(centered, c) * r for c, r in zip(components, inverse)] for centered in rows]
+        return [
+            [sumprod(centered, c) * r for c, r in zip(components, inverse)] for centered in rows
+        ]
 
     def inverse_transform(self, Z: Sequence[Sequence[float]]) -> Matrix:
         """Map scores back: ``X = Z components_ + mean_`` (undoing whitening first).
@@ -629,11 +312,6 @@ class PCA:
             )
         components = self.components_
         if self.whiten:
-            components = [_scaled(c, s) for c, s in zip(components, self._whitening_scales())]
+            components = [vec_scale(c, s) for c, s in zip(components, self._whitening_scales())]
         mean = self.mean_
         return [[x + m for x, m in zip(row, mean)] for row in matmul(Z, components)]
-
-
-def _centered_rows(X: Sequence[Sequence[float]], mean: Vector) -> Iterator[Vector]:
-    """Rows ``x - mean``, one at a time (no n x d copy held)."""
-    return (list(map(sub, row, mean)) for row in X)

@@ -55,28 +55,33 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from numbers import Real
-from operator import add, sub
-from typing import Self
+from operator import add
+from typing import NamedTuple, Self
 
-from .errors import NotFittedError, PureposeError
-from .linalg import (
-    Comoments,
-    NotPositiveDefiniteError,
-    RankDeficientError,
-    _crossprod_of_columns,
-    _gram_of_columns,
-    check_matrix,
-    check_vector,
-    cho_solve,
-    cholesky,
-    dot,
-    lstsq,
-    matmul_transposed,
-    transpose,
-)
+from .blas import crossprod_of_columns, dot, gram_of_columns, matmul_transposed, transpose
+from .checks import check_matrix, check_vector, check_xy, rows_of
+from .decompositions import cho_solve, cholesky, lstsq
+from .errors import NotFittedError, NotPositiveDefiniteError, PureposeError, RankDeficientError
+from .normal_equations import NormalEquations
+from .textbook import linalg as textbook_linalg
+from .textbook import ridge as textbook_ridge
+from .textbook.stats import r2_score
 from .types import Matrix, Vector
+
+__all__ = [
+    "ALGORITHMS",
+    "ILL_CONDITIONED_PIVOT",
+    "SINGULAR_PIVOT",
+    "LinearRegression",
+    "NormalEquations",
+    "Ridge",
+    "ridge_path",
+]
+
+ALGORITHMS = ("columns", "textbook")
+"""The values of ``Ridge(algorithm=...)`` / ``LinearRegression(algorithm=...)``; default first."""
 
 ILL_CONDITIONED_PIVOT = 1e-8
 """``"auto"`` switches from Cholesky to QR below this relative pivot ``L_kk^2 / A_kk``."""
@@ -91,41 +96,43 @@ _SOLVERS = ("auto", "cholesky", "qr")
 # Input checks
 
 
-def _is_matrix(Y: object) -> bool:
-    return (
-        isinstance(Y, Sequence)
-        and len(Y) > 0
-        and isinstance(Y[0], Sequence)
-        and not isinstance(Y[0], (str, bytes))
-    )
+def _check_alpha(alpha: object, func: str) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, Real):
+        raise PureposeError(f"{func}: alpha={alpha!r} must be a number >= 0")
+    if not (math.isfinite(alpha) and alpha >= 0):
+        raise PureposeError(f"{func}: alpha={alpha!r} must be finite and >= 0")
+    return float(alpha)
 
 
-def _check_xy(X: Sequence[Sequence[float]], Y: object, func: str) -> tuple[int, int, int, bool]:
-    """Check X (n x d) and Y (n x t, or a vector of n); return (n, d, t, Y is a vector)."""
-    n_samples, n_features = check_matrix(X, "X", func)
-    if _is_matrix(Y):
-        n_y, n_targets = check_matrix(Y, "Y", func)  # type: ignore[arg-type]
-        y_is_vector = False
-    else:
-        n_y, n_targets = check_vector(Y, "y", func), 1  # type: ignore[arg-type]
-        y_is_vector = True
-    if n_y != n_samples:
-        raise PureposeError(f"{func}: X has {n_samples} samples but Y has {n_y}")
-    return n_samples, n_features, n_targets, y_is_vector
+# ---------------------------------------------------------------------------
+# The steps of a fit, in two layers
 
 
-def _as_matrix(Y: Sequence[float] | Sequence[Sequence[float]], y_is_vector: bool) -> Matrix:
-    return [[y] for y in Y] if y_is_vector else [list(row) for row in Y]  # type: ignore[misc]
+class _Steps(NamedTuple):
+    """The steps of a linear fit; ``Ridge(algorithm=...)`` picks one set.
+
+    ``centre(M, center)`` -> (Mc, means); ``normal_equations(Xc, Yc, alpha)``
+    -> (Xc^T Xc + alpha I, Xc^T Yc); ``cholesky(A)`` -> L; ``solve(L, B)`` ->
+    W^T; ``least_squares(Xc, Yc, alpha)`` -> W^T by Householder QR;
+    ``intercept(coef, x_mean, y_mean)`` -> b. The centred data may be held
+    as columns (fast) or rows (textbook): only the steps look inside.
+    """
+
+    centre: Callable[[Sequence[Sequence[float]], bool], tuple[Matrix, Vector]]
+    normal_equations: Callable[[Matrix, Matrix, float], tuple[Matrix, Matrix]]
+    cholesky: Callable[[Matrix], Matrix]
+    solve: Callable[[Matrix, Matrix], Matrix]
+    least_squares: Callable[[Matrix, Matrix, float], Matrix]
+    intercept: Callable[[Matrix, Vector, Vector], Vector]
 
 
-def _columns(M: Sequence[Sequence[float]], center: bool) -> tuple[Matrix, Vector]:
-    """The columns of the n x p matrix M as lists, and their means if ``center``.
+def _centred_columns(M: Sequence[Sequence[float]], center: bool) -> tuple[Matrix, Vector]:
+    """The columns of the n x p matrix M as lists (centred, with their means, if ``center``).
 
-    ``mean_j = fsum(column j) / n`` (exactly rounded sum); a centred column is
-    ``column j - mean_j``, entry by entry, the same floats as centring the rows.
-    Centring computes fresh floats, stored one after another: their dots run
-    about twice as fast as dots over floats scattered across M's rows.
-    Cost O(n p).
+    ``mean_j = fsum(column j) / n``; a centred column is ``column j - mean_j``,
+    entry by entry, the same floats as centring the rows. Centring computes
+    fresh floats, stored one after another: their dots run about twice as
+    fast as dots over floats scattered across M's rows. Cost O(n p).
     """
     columns = [[row[j] for row in M] for j in range(len(M[0]))]
     if not center:
@@ -135,12 +142,57 @@ def _columns(M: Sequence[Sequence[float]], center: bool) -> tuple[Matrix, Vector
     return [[v - m for v in col] for col, m in zip(columns, means)], means
 
 
-def _check_alpha(alpha: object, func: str) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, Real):
-        raise PureposeError(f"{func}: alpha={alpha!r} must be a number >= 0")
-    if not (math.isfinite(alpha) and alpha >= 0):
-        raise PureposeError(f"{func}: alpha={alpha!r} must be finite and >= 0")
-    return float(alpha)
+def _with_ridge(A: Matrix, alpha: float) -> Matrix:
+    """``A + alpha I`` as a new matrix."""
+    return [[a + alpha if i == j else a for j, a in enumerate(row)] for i, row in enumerate(A)]
+
+
+def _column_normal_equations(
+    x_cols: Matrix, y_cols: Matrix, alpha: float
+) -> tuple[Matrix, Matrix]:
+    # Every entry one C-level dot of two contiguous columns; half the Gram matrix, mirrored.
+    return _with_ridge(gram_of_columns(x_cols), alpha), crossprod_of_columns(x_cols, y_cols)
+
+
+def _column_least_squares(x_cols: Matrix, y_cols: Matrix, alpha: float) -> Matrix:
+    """``W^T`` by Householder least squares on ``[Xc; sqrt(alpha) I]``, ``[Yc; 0]``."""
+    d, t = len(x_cols), len(y_cols)
+    Xc, Yc = transpose(x_cols), transpose(y_cols)  # QR works on the rows
+    if alpha > 0.0:
+        root = math.sqrt(alpha)
+        Xc += [[root if i == j else 0.0 for j in range(d)] for i in range(d)]
+        Yc += [[0.0] * t for _ in range(d)]
+    return lstsq(Xc, Yc)  # type: ignore[return-value]
+
+
+def _intercept(coef: Matrix, x_mean: Vector, y_mean: Vector) -> Vector:
+    """``b = y_bar - W x_bar``, one entry per target."""
+    return [ym - dot(w, x_mean) for w, ym in zip(coef, y_mean)]
+
+
+_COLUMNS = _Steps(
+    centre=_centred_columns,
+    normal_equations=_column_normal_equations,
+    cholesky=cholesky,
+    solve=cho_solve,  # type: ignore[arg-type]
+    least_squares=_column_least_squares,
+    intercept=_intercept,
+)
+
+
+def _textbook_centre(M: Sequence[Sequence[float]], center: bool) -> tuple[Matrix, Vector]:
+    rows = [[float(v) for v in row] for row in M]
+    return textbook_ridge.centre(rows) if center else (rows, [])
+
+
+_TEXTBOOK = _Steps(
+    centre=_textbook_centre,
+    normal_equations=textbook_ridge.normal_equations,
+    cholesky=textbook_linalg.cholesky,
+    solve=textbook_ridge.solve,
+    least_squares=textbook_ridge.ridge_qr,
+    intercept=textbook_ridge.intercept,
+)
 
 
 # ---------------------------------------------------------------------------
@@ -157,17 +209,20 @@ def _singular_message(func: str, k: int, zero_column: bool, fit_intercept: bool)
     )
 
 
-def _factor(A: Matrix, func: str, fit_intercept: bool) -> tuple[Matrix, float, int]:
-    """Cholesky of the normal matrix; return (L, smallest relative pivot, its index).
+def _factor(
+    A: Matrix, cholesky_: Callable[[Matrix], Matrix], func: str, fit_intercept: bool
+) -> tuple[Matrix, float, int]:
+    """Cholesky of the normal matrix A; return (L, smallest relative pivot, its index).
 
-    Raises a one-line PureposeError naming the feature if A is (numerically) singular.
+    The relative pivot ``L_kk^2 / A_kk`` is at least the smallest eigenvalue
+    of A scaled to unit diagonal. Raises a one-line PureposeError naming the
+    feature if A is (numerically) singular.
     """
     try:
-        L = cholesky(A)
+        L = cholesky_(A)
     except NotPositiveDefiniteError as exc:
-        raise PureposeError(
-            _singular_message(func, exc.index, A[exc.index][exc.index] == 0.0, fit_intercept)
-        ) from None
+        zero = A[exc.index][exc.index] == 0.0
+        raise PureposeError(_singular_message(func, exc.index, zero, fit_intercept)) from None
     pivots = [L[k][k] ** 2 / A[k][k] for k in range(len(A))]
     k_min = min(range(len(pivots)), key=pivots.__getitem__)
     if pivots[k_min] <= SINGULAR_PIVOT:
@@ -175,239 +230,24 @@ def _factor(A: Matrix, func: str, fit_intercept: bool) -> tuple[Matrix, float, i
     return L, pivots[k_min], k_min
 
 
-def _warn_ill_conditioned(func: str, pivot: float, k: int) -> None:
-    warnings.warn(
-        f"{func}: X^T X is ill-conditioned (relative pivot {pivot:.3g} < "
-        f"{ILL_CONDITIONED_PIVOT:g} at feature {k}); coefficients may have lost half their "
-        "digits; fit(X, Y) with solver='qr', or Ridge(alpha > 0), avoids this",
-        RuntimeWarning,
-        stacklevel=4,  # point at the caller of fit / fit_normal_equations / ridge_path
-    )
-
-
-def _with_ridge(A: Matrix, alpha: float) -> Matrix:
-    """``A + alpha I`` as a new matrix."""
-    return [[a + alpha if i == j else a for j, a in enumerate(row)] for i, row in enumerate(A)]
-
-
-def _intercept(coef: Matrix, x_mean: Vector, y_mean: Vector) -> Vector:
-    """``b = y_bar - W x_bar``, one entry per target."""
-    return [ym - dot(w, x_mean) for w, ym in zip(coef, y_mean)]
-
-
-def _solve_cholesky(
-    A: Matrix, B: Matrix, alpha: float, func: str, fit_intercept: bool, *, warn: bool
-) -> Matrix | None:
-    """W^T from ``(A + alpha I) W^T = B``; None if ``warn`` is False and A is ill-conditioned.
-
-    With ``warn=True`` (no data to fall back on) an ill-conditioned A is solved
-    anyway, with a RuntimeWarning.
-    """
-    L, pivot, k = _factor(_with_ridge(A, alpha), func, fit_intercept)
+def _warn_if_ill_conditioned(func: str, pivot: float, k: int, stacklevel: int) -> None:
     if pivot < ILL_CONDITIONED_PIVOT:
-        if not warn:
-            return None
-        _warn_ill_conditioned(func, pivot, k)
+        warnings.warn(
+            f"{func}: X^T X is ill-conditioned (relative pivot {pivot:.3g} < "
+            f"{ILL_CONDITIONED_PIVOT:g} at feature {k}); coefficients may have lost half "
+            "their digits; fit(X, Y) with solver='qr', or Ridge(alpha > 0), avoids this",
+            RuntimeWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+
+def _solve_normal_equations(A: Matrix, B: Matrix, func: str, fit_intercept: bool) -> Matrix:
+    """``W^T`` from ``A W^T = B`` by Cholesky; warns (stack: the caller's caller) if
+    ill-conditioned, raises if singular. For the accumulator paths, which have
+    no data to run QR on."""
+    L, pivot, k = _factor(A, cholesky, func, fit_intercept)
+    _warn_if_ill_conditioned(func, pivot, k, stacklevel=3)
     return cho_solve(L, B)  # type: ignore[return-value]
-
-
-def _solve_qr(Xc: Matrix, Yc: Matrix, alpha: float, func: str, fit_intercept: bool) -> Matrix:
-    """W^T by Householder least squares on ``[Xc; sqrt(alpha) I]``, ``[Yc; 0]``."""
-    d, t = len(Xc[0]), len(Yc[0])
-    if alpha > 0.0:
-        root = math.sqrt(alpha)
-        Xc = Xc + [[root if i == j else 0.0 for j in range(d)] for i in range(d)]
-        Yc = Yc + [[0.0] * t for _ in range(d)]
-    if len(Xc) < d:
-        raise PureposeError(
-            f"{func}: {len(Xc)} samples < {d} features: X^T X is singular; use Ridge(alpha > 0)"
-        )
-    try:
-        return lstsq(Xc, Yc)  # type: ignore[return-value]
-    except RankDeficientError as exc:
-        zero_column = exc.ratio == 0.0
-        raise PureposeError(
-            _singular_message(func, exc.column, zero_column, fit_intercept)
-        ) from None
-
-
-# ---------------------------------------------------------------------------
-# Streaming accumulator
-
-
-class NormalEquations:
-    """Streaming, mergeable sufficient statistics for least squares on (X, Y).
-
-    Holds n, the column means and the centred co-moment matrix of the
-    concatenated columns ``[X | Y]``:
-
-        M = sum_i (z_i - z_bar)(z_i - z_bar)^T,   z_i = [x_i, y_i]
-          = [[Xc^T Xc, Xc^T Yc], [Yc^T Xc, Yc^T Yc]]
-
-    which is everything ridge and least squares need (``xtx``, ``xty``,
-    ``yty``, ``x_mean``, ``y_mean``). Built on :class:`linalg.Comoments`
-    (shifted sums, accurate for data far from zero; exact pairwise merges), so
-    ``update`` chunk by chunk, or ``merge`` accumulators from parallel workers,
-    gives what one pass over all the rows gives. ``to_dict``/``from_dict``
-    save it as JSON-ready lists.
-
-    ``Y`` may be a vector (one target). Cost of ``update``: O(n_rows (d + t)^2 / 2).
-
-    >>> acc = NormalEquations().update([[0.0], [1.0]], [1.0, 3.0]).update([[2.0]], [5.0])
-    >>> acc.n_samples, acc.n_features, acc.n_targets
-    (3, 1, 1)
-    >>> acc.x_mean(), acc.y_mean(), acc.xtx(), acc.xty()
-    ([1.0], [3.0], [[2.0]], [[4.0]])
-    >>> acc.update([[1.0, 2.0]], [1.0])
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: NormalEquations.update: X has 2 features, expected 1
-    """
-
-    def __init__(self) -> None:
-        self.n_features = 0
-        self.n_targets = 0
-        self._acc = Comoments()
-
-    @property
-    def n_samples(self) -> int:
-        """Number of rows seen so far."""
-        return self._acc.n_samples
-
-    def update(
-        self, X: Sequence[Sequence[float]], Y: Sequence[float] | Sequence[Sequence[float]]
-    ) -> NormalEquations:
-        """Add a chunk: X is n_rows x n_features, Y n_rows x n_targets (or a vector)."""
-        func = "NormalEquations.update"
-        _, d, t, y_is_vector = _check_xy(X, Y, func)
-        if self.n_samples:
-            if d != self.n_features:
-                raise PureposeError(f"{func}: X has {d} features, expected {self.n_features}")
-            if t != self.n_targets:
-                raise PureposeError(f"{func}: Y has {t} targets, expected {self.n_targets}")
-        Ym = _as_matrix(Y, y_is_vector)
-        self._acc.update([[*x, *y] for x, y in zip(X, Ym)])
-        self.n_features, self.n_targets = d, t
-        return self
-
-    def merge(self, other: NormalEquations) -> NormalEquations:
-        """A new accumulator holding the rows of both (neither input changes)."""
-        if not isinstance(other, NormalEquations):
-            raise PureposeError(
-                f"NormalEquations.merge: expected a NormalEquations, got {type(other).__name__}"
-            )
-        if self.n_samples and other.n_samples:
-            mine, theirs = (self.n_features, self.n_targets), (other.n_features, other.n_targets)
-            if mine != theirs:
-                raise PureposeError(
-                    f"NormalEquations.merge: (n_features, n_targets) {theirs} != {mine}"
-                )
-        merged = NormalEquations()
-        source = self if self.n_samples else other
-        merged.n_features, merged.n_targets = source.n_features, source.n_targets
-        merged._acc = self._acc.merge(other._acc)
-        return merged
-
-    def _require(self, what: str) -> None:
-        if self.n_samples == 0:
-            raise PureposeError(f"NormalEquations.{what}: no samples yet; call update(X, Y)")
-
-    def _means(self, what: str) -> Vector:
-        self._require(what)
-        return self._acc.mean()
-
-    def _block(self, rows: slice, cols: slice, centered: bool, what: str) -> Matrix:
-        """A block of M (centred) or of ``sum z z^T = M + n z_bar z_bar^T`` (raw)."""
-        self._require(what)
-        M = self._acc.comoment()
-        if centered:
-            return [row[cols] for row in M[rows]]
-        n, mean = self.n_samples, self._acc.mean()
-        mu_r, mu_c = mean[rows], mean[cols]
-        return [[m + n * a * b for m, b in zip(row[cols], mu_c)] for row, a in zip(M[rows], mu_r)]
-
-    def x_mean(self) -> Vector:
-        """Column means of X (n_features)."""
-        return self._means("x_mean")[: self.n_features]
-
-    def y_mean(self) -> Vector:
-        """Column means of Y (n_targets)."""
-        return self._means("y_mean")[self.n_features :]
-
-    def xtx(self, *, centered: bool = True) -> Matrix:
-        """``Xc^T Xc`` (n_features x n_features); ``X^T X`` if ``centered=False``."""
-        d = slice(0, self.n_features)
-        return self._block(d, d, centered, "xtx")
-
-    def xty(self, *, centered: bool = True) -> Matrix:
-        """``Xc^T Yc`` (n_features x n_targets); ``X^T Y`` if ``centered=False``."""
-        d, t = slice(0, self.n_features), slice(self.n_features, None)
-        return self._block(d, t, centered, "xty")
-
-    def yty(self, *, centered: bool = True) -> Matrix:
-        """``Yc^T Yc`` (n_targets x n_targets); ``Y^T Y`` if ``centered=False``."""
-        t = slice(self.n_features, None)
-        return self._block(t, t, centered, "yty")
-
-    def copy(self) -> NormalEquations:
-        """An independent copy."""
-        new = NormalEquations()
-        new.n_features, new.n_targets = self.n_features, self.n_targets
-        new._acc = self._acc.copy()
-        return new
-
-    def to_dict(self) -> dict[str, object]:
-        """The exact state as JSON-ready plain lists and numbers.
-
-        >>> import json
-        >>> acc = NormalEquations().update([[1.0], [2.0]], [[3.0], [5.0]])
-        >>> NormalEquations.from_dict(json.loads(json.dumps(acc.to_dict()))).xty()
-        [[1.0]]
-        """
-        return {
-            "format": "purepose.NormalEquations",
-            "version": 1,
-            "n_features": self.n_features,
-            "n_targets": self.n_targets,
-            "comoments": self._acc.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, state: dict[str, object]) -> NormalEquations:
-        """Rebuild from :meth:`to_dict`'s output; every shape is checked.
-
-        >>> NormalEquations.from_dict({"format": "something else"})
-        Traceback (most recent call last):
-        ...
-        purepose.errors.PureposeError: NormalEquations.from_dict: not a NormalEquations state ...
-        """
-        func = "NormalEquations.from_dict"
-        if not isinstance(state, dict) or state.get("format") != "purepose.NormalEquations":
-            raise PureposeError(f"{func}: not a NormalEquations state (format key missing)")
-        if state.get("version") != 1:
-            raise PureposeError(f"{func}: version={state.get('version')!r} unsupported (need 1)")
-        d, t = state.get("n_features"), state.get("n_targets")
-        for name, value in (("n_features", d), ("n_targets", t)):
-            if not isinstance(value, int) or value < 0:
-                raise PureposeError(f"{func}: {name}={value!r} must be an int >= 0")
-        comoments = state.get("comoments")
-        if not isinstance(comoments, dict):
-            raise PureposeError(f"{func}: 'comoments' must be a dict")
-        acc = Comoments.from_dict(comoments)
-        if acc.n_samples and acc.n_features != d + t:  # type: ignore[operator]
-            raise PureposeError(
-                f"{func}: comoments have {acc.n_features} columns, expected {d} + {t}"
-            )
-        new = cls()
-        new.n_features, new.n_targets = d, t  # type: ignore[assignment]
-        new._acc = acc
-        return new
-
-    def __repr__(self) -> str:
-        return (
-            f"NormalEquations(n_samples={self.n_samples}, n_features={self.n_features}, "
-            f"n_targets={self.n_targets})"
-        )
 
 
 def _check_accumulator(acc: object, func: str) -> NormalEquations:
@@ -474,7 +314,7 @@ def ridge_path(
     path = []
     for alpha in alpha_values:
         where = f"{func}(alpha={alpha:g})"
-        W = _solve_cholesky(A, B, alpha, where, fit_intercept, warn=True)
+        W = _solve_normal_equations(_with_ridge(A, alpha), B, where, fit_intercept)
         coef = transpose(W)  # type: ignore[arg-type]
         intercept = (
             _intercept(coef, x_mean, acc.y_mean()) if fit_intercept else [0.0] * acc.n_targets
@@ -492,49 +332,70 @@ class _LinearModel:
 
     fit_intercept: bool
     solver: str
+    algorithm: str
 
     def _alpha(self, func: str) -> float:
         raise NotImplementedError
 
-    def _validate_params(self, func: str) -> float:
+    def _validate_params(self, func: str) -> tuple[float, _Steps]:
         if not isinstance(self.fit_intercept, bool):
             raise PureposeError(f"{func}: fit_intercept={self.fit_intercept!r} must be a bool")
         if self.solver not in _SOLVERS:
             raise PureposeError(f"{func}: solver={self.solver!r} must be one of {_SOLVERS}")
-        return self._alpha(func)
+        if self.algorithm not in ALGORITHMS:
+            raise PureposeError(
+                f"{func}: algorithm={self.algorithm!r} must be one of {ALGORITHMS}"
+            )
+        return self._alpha(func), _TEXTBOOK if self.algorithm == "textbook" else _COLUMNS
 
     def fit(
         self, X: Sequence[Sequence[float]], Y: Sequence[float] | Sequence[Sequence[float]]
     ) -> Self:
         """Fit on X (n_samples x n_features) and Y (n_samples x n_targets, or a vector).
 
-        A vector y gives a vector ``coef_`` and a float ``intercept_`` (and
-        ``predict`` returns a vector), as in scikit-learn.
+        Centre, solve ``(Xc^T Xc + alpha I) W^T = Xc^T Yc`` (or least squares by
+        QR), then ``b = y_bar - W x_bar``. A vector y gives a vector ``coef_``
+        and a float ``intercept_`` (and ``predict`` returns a vector), as in
+        scikit-learn.
         """
         func = f"{type(self).__name__}.fit"
-        alpha = self._validate_params(func)
-        _, d, t, y_is_vector = _check_xy(X, Y, func)
-        # Columns of Xc and Yc, built once: gram and X^T Y are dots of columns.
-        x_columns, x_mean = _columns(X, self.fit_intercept)
-        y_columns, y_mean = _columns([[y] for y in Y] if y_is_vector else Y, self.fit_intercept)
-        W = None
-        if self.solver != "qr":
-            explicit = self.solver == "cholesky"
-            A = _gram_of_columns(x_columns)  # Xc^T Xc
-            B = _crossprod_of_columns(x_columns, y_columns)  # Xc^T Yc
-            try:
-                W = _solve_cholesky(A, B, alpha, func, self.fit_intercept, warn=explicit)
-            except PureposeError:
-                if explicit:
-                    raise
-        self.solver_ = "cholesky" if W is not None else "qr"
-        if W is None:  # QR works on the rows of Xc and Yc
-            Xc, Yc = transpose(x_columns), transpose(y_columns)
-            W = _solve_qr(Xc, Yc, alpha, func, self.fit_intercept)
+        alpha, steps = self._validate_params(func)
+        n, d, t, y_is_vector = check_xy(X, Y, func)
+        # 1. centre: Xc = X - 1 x_bar^T, Yc = Y - 1 y_bar^T
+        Xc, x_mean = steps.centre(X, self.fit_intercept)
+        Yc, y_mean = steps.centre(rows_of(Y, y_is_vector), self.fit_intercept)
+        # 2. solve (Xc^T Xc + alpha I) W^T = Xc^T Yc by Cholesky, or by QR when ill-conditioned
+        W, self.solver_ = self._solve(steps, Xc, Yc, alpha, n, d, func)
         coef = transpose(W)
-        intercept = _intercept(coef, x_mean, y_mean) if self.fit_intercept else [0.0] * t
-        self._set_solution(coef, intercept, d, y_is_vector)
+        # 3. the intercept b = y_bar - W x_bar
+        b = steps.intercept(coef, x_mean, y_mean) if self.fit_intercept else [0.0] * t
+        self._set_solution(coef, b, d, y_is_vector)
         return self
+
+    def _solve(
+        self, steps: _Steps, Xc: Matrix, Yc: Matrix, alpha: float, n: int, d: int, func: str
+    ) -> tuple[Matrix, str]:
+        """``(W^T, solver used)``: Cholesky of the normal equations, or QR (see ``solver``)."""
+        if self.solver != "qr":
+            A, B = steps.normal_equations(Xc, Yc, alpha)
+            try:
+                L, pivot, k = _factor(A, steps.cholesky, func, self.fit_intercept)
+            except PureposeError:
+                if self.solver == "cholesky":
+                    raise
+            else:
+                if self.solver == "cholesky" or pivot >= ILL_CONDITIONED_PIVOT:
+                    _warn_if_ill_conditioned(func, pivot, k, stacklevel=3)
+                    return steps.solve(L, B), "cholesky"
+        if alpha == 0.0 and n < d:
+            raise PureposeError(
+                f"{func}: {n} samples < {d} features: X^T X is singular; use Ridge(alpha > 0)"
+            )
+        try:
+            return steps.least_squares(Xc, Yc, alpha), "qr"
+        except RankDeficientError as exc:
+            message = _singular_message(func, exc.column, exc.ratio == 0.0, self.fit_intercept)
+            raise PureposeError(message) from None
 
     def fit_normal_equations(self, acc: NormalEquations) -> Self:
         """Fit from a :class:`NormalEquations` accumulator, without the data.
@@ -544,10 +405,10 @@ class _LinearModel:
         always n_targets x n_features here, even for a single target.
         """
         func = f"{type(self).__name__}.fit_normal_equations"
-        alpha = self._validate_params(func)
+        alpha, _ = self._validate_params(func)
         _check_accumulator(acc, func)
         A, B = acc.xtx(centered=self.fit_intercept), acc.xty(centered=self.fit_intercept)
-        W = _solve_cholesky(A, B, alpha, func, self.fit_intercept, warn=True)
+        W = _solve_normal_equations(_with_ridge(A, alpha), B, func, self.fit_intercept)
         coef = transpose(W)  # type: ignore[arg-type]
         if self.fit_intercept:
             intercept = _intercept(coef, acc.x_mean(), acc.y_mean())
@@ -601,13 +462,13 @@ class _LinearModel:
         """
         func = f"{type(self).__name__}.score"
         self._check_fitted("score")
-        _, _, t, y_is_vector = _check_xy(X, Y, func)
+        _, _, t, y_is_vector = check_xy(X, Y, func)
         predicted = self.predict(X)
-        P = _as_matrix(predicted, not isinstance(self.intercept_, list))
+        P = rows_of(predicted, not isinstance(self.intercept_, list))
         if t != len(P[0]):
             raise PureposeError(f"{func}: Y has {t} targets, the model predicts {len(P[0])}")
         scores = [
-            _r2(y_col, p_col) for y_col, p_col in zip(zip(*_as_matrix(Y, y_is_vector)), zip(*P))
+            r2_score(y_col, p_col) for y_col, p_col in zip(zip(*rows_of(Y, y_is_vector)), zip(*P))
         ]
         return math.fsum(scores) / len(scores)
 
@@ -616,16 +477,11 @@ class _LinearModel:
         return f"{type(self).__name__}({params})"
 
     def _params(self) -> dict[str, object]:
-        return {"fit_intercept": self.fit_intercept, "solver": self.solver}
-
-
-def _r2(y: Sequence[float], p: Sequence[float]) -> float:
-    mean = math.fsum(y) / len(y)
-    ss_tot = math.fsum((v - mean) ** 2 for v in y)
-    ss_res = math.fsum(r * r for r in map(sub, y, p))
-    if ss_tot == 0.0:
-        return 1.0 if ss_res == 0.0 else 0.0
-    return 1.0 - ss_res / ss_tot
+        return {
+            "fit_intercept": self.fit_intercept,
+            "solver": self.solver,
+            "algorithm": self.algorithm,
+        }
 
 
 class LinearRegression(_LinearModel):
@@ -638,6 +494,13 @@ class LinearRegression(_LinearModel):
     features) raises. Shapes: X n_samples x n_features, Y n_samples x
     n_targets (or a vector y); ``coef_`` n_targets x n_features,
     ``intercept_`` n_targets; ``solver_`` says which solver ran.
+
+    ``algorithm`` chooses the layer, as scikit-learn's ``KMeans(algorithm=...)``:
+    ``"columns"`` (default) builds the centred columns once, so every entry of
+    ``Xc^T Xc`` (half of it, mirrored) and ``Xc^T Yc`` is one C-level dot of two
+    contiguous columns; ``"textbook"`` runs :mod:`purepose.textbook.ridge`
+    (row loops, textbook Cholesky and Householder QR). Same solutions to
+    rounding (``tests/test_layers_ridge.py``).
     Cost O(n d^2 / 2 + d^3 / 6) (Cholesky), O(2 n d^2) (QR).
 
     >>> model = LinearRegression().fit([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]],
@@ -650,9 +513,12 @@ class LinearRegression(_LinearModel):
     purepose.errors.PureposeError: LinearRegression.fit: X^T X is singular: feature 1 is ...
     """
 
-    def __init__(self, *, fit_intercept: bool = True, solver: str = "auto") -> None:
+    def __init__(
+        self, *, fit_intercept: bool = True, solver: str = "auto", algorithm: str = "columns"
+    ) -> None:
         self.fit_intercept = fit_intercept
         self.solver = solver
+        self.algorithm = algorithm
 
     def _alpha(self, func: str) -> float:
         return 0.0
@@ -666,7 +532,8 @@ class Ridge(_LinearModel):
     by Householder QR of ``[Xc; sqrt(alpha) I]`` (``solver``: ``"auto"``,
     ``"cholesky"``, ``"qr"``; see the module docstring). Every relative pivot
     is at least ``alpha / (A_kk + alpha)``, so with a sensible alpha "auto"
-    stays on Cholesky. Shapes and attributes as :class:`LinearRegression`.
+    stays on Cholesky. Shapes, attributes and ``algorithm`` (``"columns"`` or
+    ``"textbook"``) as :class:`LinearRegression`.
 
     >>> model = Ridge(alpha=2.0).fit([[0.0], [1.0], [2.0]], [0.0, 1.0, 2.0])
     >>> round(model.coef_[0], 12), round(model.intercept_, 12)
@@ -678,11 +545,17 @@ class Ridge(_LinearModel):
     """
 
     def __init__(
-        self, *, alpha: float = 1.0, fit_intercept: bool = True, solver: str = "auto"
+        self,
+        *,
+        alpha: float = 1.0,
+        fit_intercept: bool = True,
+        solver: str = "auto",
+        algorithm: str = "columns",
     ) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.solver = solver
+        self.algorithm = algorithm
 
     def _alpha(self, func: str) -> float:
         return _check_alpha(self.alpha, func)

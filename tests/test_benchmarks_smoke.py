@@ -1,7 +1,7 @@
 """Smoke tests of the benchmark harness (benchmarks/): it runs, and its baselines are right.
 
 The timings themselves are never asserted on; what is checked is that a tiny
-run writes well-formed results, that the textbook and numpy baselines compute
+run writes well-formed results, that the numpy baselines compute
 the same thing as purepose (so the ratios compare like with like), and that
 the floor layouts count the multiply-adds they claim.
 """
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `pytest` (unlike `python -m pytest`) may not put it there
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import harness, npbaseline, textbook  # noqa: E402
+from benchmarks import harness, npbaseline  # noqa: E402
 from benchmarks.cases import _cholesky_segments, _pca_segments  # noqa: E402
 from benchmarks.run import run  # noqa: E402
 
@@ -49,43 +49,6 @@ def test_quick_run_writes_results(tmp_path, capsys):
 def test_unknown_case_is_rejected(tmp_path):
     with pytest.raises(SystemExit, match="unknown case"):
         run(["--quick", "--cases", "nope", "--out", str(tmp_path)])
-
-
-def test_textbook_matmul_and_covariance_match_numpy():
-    A, B = _matrix(1, 7, 5), _matrix(2, 5, 3)
-    assert np.allclose(textbook.matmul(A, B), np.array(A) @ np.array(B), rtol=0, atol=1e-13)
-    X = _matrix(3, 50, 4)
-    assert np.allclose(textbook.covariance(X), np.cov(np.array(X), rowvar=False), atol=1e-13)
-
-
-def test_textbook_pca_matches_sklearn():
-    from sklearn.decomposition import PCA
-
-    X = (np.array(_matrix(4, 200, 5)) * [5.0, 3.0, 2.0, 1.0, 0.5]).tolist()
-    values, vectors, scores = textbook.pca_fit_transform(X, 2)
-    sk = PCA(2).fit(np.array(X))
-    signs = np.sign(np.sum(np.array(vectors) * sk.components_, axis=1))
-    assert np.allclose(np.array(vectors) * signs[:, None], sk.components_, atol=1e-8)
-    assert np.allclose(values, sk.explained_variance_, rtol=1e-10)
-    assert np.allclose(np.array(scores) * signs, sk.transform(np.array(X)), atol=1e-7)
-
-
-def test_textbook_kmeans_matches_sklearn():
-    from sklearn.cluster import KMeans
-
-    rng = np.random.default_rng(5)
-    X = np.concatenate([rng.normal(c, 1.0, (60, 2)) for c in (0.0, 4.0, 8.0)])
-    start = X[[0, 60, 120]]
-    centers, labels, _ = textbook.kmeans(X.tolist(), start.tolist(), max_iter=3)
-    sk = KMeans(3, init=start, n_init=1, max_iter=3, tol=0.0).fit(X)
-    assert np.allclose(centers, sk.cluster_centers_, atol=1e-12)
-    assert labels == sk.labels_.tolist()
-
-
-def test_textbook_cholesky_matches_numpy():
-    M = np.array(_matrix(6, 6, 6))
-    A = M @ M.T + 6 * np.eye(6)
-    assert np.allclose(textbook.cholesky(A.tolist()), np.linalg.cholesky(A), atol=1e-13)
 
 
 def test_numpy_features_and_lags_match_purepose():

@@ -14,8 +14,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from purepose import kmeans as kmeans_module
+from purepose import kmeans_steps
 from purepose.errors import ConvergenceWarning, NotFittedError, PureposeError
-from purepose.kmeans import KMeans, _as_points, _assign, kmeans_plusplus
+from purepose.kmeans import KMeans, _as_points, kmeans_plusplus
+from purepose.kmeans_steps import assign_nearest
 
 np = pytest.importorskip("numpy")
 
@@ -47,7 +49,7 @@ def _assert_same_as_sklearn(ours, ref):
 def _watch_relocations():
     """Yield a list that gets True if re-seeding ever took the only sample of a cluster."""
     seen = []
-    real = kmeans_module._update_centers
+    real = kmeans_module.update_centers
 
     def spy(columns, labels, nearest, n_clusters):
         counts = [labels.count(j) for j in range(n_clusters)]
@@ -59,7 +61,7 @@ def _watch_relocations():
                 seen.append(True)
         return real(columns, labels, nearest, n_clusters)
 
-    with mock.patch.object(kmeans_module, "_update_centers", spy):
+    with mock.patch.object(kmeans_module, "update_centers", spy):
         yield seen
 
 
@@ -140,12 +142,12 @@ def test_bounded_e_steps_equal_full_e_steps(seed, n, d, k, style):
     points = _points_with_ties(rng, n, d, k, style)
     centers = [points[i] for i in rng.integers(0, n, k)]
     centers[-1] = (1e3,) * d  # a start far outside the data
-    assign = kmeans_module._Assigner(points, centers)
+    assign = kmeans_steps.BoundedAssigner(points, centers)
     assign.start_bounds()
     skipped = 0
     for step in range(8):
         labels, nearest = assign(centers)
-        assert (labels, nearest) == _assign(points, centers)
+        assert (labels, nearest) == assign_nearest(points, centers)
         skipped += n - assign.n_compared
         scale = [1.0, 0.1, 0.0, 1e-9, 2.0, 0.01, 0.0, 0.3][step]
         moves = rng.normal(0.0, scale, size=(k, d)) * (rng.random(k) < 0.7)[:, None]
@@ -168,10 +170,10 @@ def test_bounded_e_steps_survive_near_ties_and_tiny_moves():
         c1 = p + q @ (c0 - p)
         points = [tuple(p.tolist()), tuple(c0.tolist()), tuple(c1.tolist())]
         centers = [tuple(c0.tolist()), tuple(c1.tolist())]
-        assign = kmeans_module._Assigner(points, centers)
+        assign = kmeans_steps.BoundedAssigner(points, centers)
         assign.start_bounds()
         for _ in range(4):
-            assert assign(centers) == _assign(points, centers)
+            assert assign(centers) == assign_nearest(points, centers)
             centers = [
                 tuple((np.add(c, rng.integers(-1, 2, 3) * 1e-16)).tolist()) for c in centers
             ]
@@ -207,14 +209,14 @@ def test_bounds_engage_once_the_clusters_settle():
     rng = np.random.default_rng(14)
     X = _blobs(rng, 3000, 3, 6, spread=2.0, separation=3.0).tolist()
     compared = []
-    real_call = kmeans_module._Assigner.__call__
+    real_call = kmeans_steps.BoundedAssigner.__call__
 
     def spy(self, centers):
         result = real_call(self, centers)
         compared.append(self.n_compared)
         return result
 
-    with mock.patch.object(kmeans_module._Assigner, "__call__", spy):
+    with mock.patch.object(kmeans_steps.BoundedAssigner, "__call__", spy):
         km = KMeans(6, tol=0.0, random_state=0).fit(X)
     assert km.n_iter_ > 5
     assert compared[0] == len(X)
@@ -235,12 +237,12 @@ def test_exact_sum_is_exact():
     for scale in (1.0, 1e30):
         values = (rng.standard_normal(500) * 10.0 ** rng.integers(-20, 20, 500) * scale).tolist()
         values += [1e16, 1.0, -1e16, 2.0**-1074]  # cancellation and the smallest subnormal
-        parts = kmeans_module._exact_sum(values)
+        parts = kmeans_steps.exact_sum(values)
         assert sum(map(Fraction, parts)) == sum(map(Fraction, values))
         assert parts[0] == math.fsum(values)
         assert all(abs(b) <= abs(a) * 2.0**-52 for a, b in itertools.pairwise(parts))
-    assert kmeans_module._exact_sum([1.0, -1.0]) == [0.0]
-    assert kmeans_module._exact_sum([]) == [0.0]
+    assert kmeans_steps.exact_sum([1.0, -1.0]) == [0.0]
+    assert kmeans_steps.exact_sum([]) == [0.0]
 
 
 def test_cluster_sums_stay_exact_while_samples_move():
@@ -249,7 +251,7 @@ def test_cluster_sums_stay_exact_while_samples_move():
     n, d, k = 400, 3, 4
     X = (rng.standard_normal((n, d)) * 10.0 ** rng.integers(-6, 6, (n, 1))).tolist()
     columns = list(zip(*X))
-    sums = kmeans_module._ClusterSums(columns, k)
+    sums = kmeans_steps.ExactClusterSums(columns, k)
     labels = rng.integers(0, k, n).tolist()
     for step in range(12):
         before = sums.labels
@@ -388,7 +390,7 @@ def test_transform_predict_score():
 
 
 def test_ties_go_to_the_lowest_center_index():
-    labels, nearest = _assign(_as_points([[0.0], [1.0]]), [(1.0,), (-1.0,), (1.0,)])
+    labels, nearest = assign_nearest(_as_points([[0.0], [1.0]]), [(1.0,), (-1.0,), (1.0,)])
     assert labels == [0, 0]
     assert nearest == [1.0, 0.0]
 

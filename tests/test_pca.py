@@ -15,7 +15,7 @@ from purepose.pca import PCA, eigsh_power, eigsh_subspace
 
 np = pytest.importorskip("numpy")
 
-METHODS = ["subspace", "power"]
+METHODS = ["subspace", "power", "textbook"]
 SOLVERS = [eigsh_subspace, eigsh_power]
 
 
@@ -85,7 +85,7 @@ def test_matches_sklearn_full_svd(sklearn, method, problem):
     seed, n, spectrum, k = problem
     rng = np.random.default_rng(seed)
     X, _ = _data_with_spectrum(rng, n, spectrum, offset=10.0)
-    ours = PCA(n_components=k, method=method).fit(X.tolist())
+    ours = PCA(n_components=k, algorithm=method).fit(X.tolist())
     ref = sklearn.decomposition.PCA(n_components=k, svd_solver="full").fit(X)
 
     scale = spectrum[0]
@@ -105,7 +105,7 @@ def test_matches_sklearn_full_svd(sklearn, method, problem):
 def test_whiten_matches_sklearn_and_has_unit_variance(sklearn, method):
     rng = np.random.default_rng(7)
     X, _ = _data_with_spectrum(rng, 40, [9.0, 4.0, 1.0, 0.25], offset=3.0)
-    ours = PCA(n_components=3, whiten=True, method=method).fit(X.tolist())
+    ours = PCA(n_components=3, whiten=True, algorithm=method).fit(X.tolist())
     ref = sklearn.decomposition.PCA(n_components=3, whiten=True, svd_solver="full").fit(X)
     Z = np.asarray(ours.fit_transform(X.tolist()))
     np.testing.assert_allclose(Z, ref.transform(X), atol=1e-9)
@@ -122,7 +122,7 @@ def test_whiten_matches_sklearn_and_has_unit_variance(sklearn, method):
 def test_round_trip_with_all_components(method):
     rng = np.random.default_rng(11)
     X = rng.normal(size=(30, 5)) @ rng.normal(size=(5, 5)) + 100.0
-    pca = PCA(method=method).fit(X.tolist())
+    pca = PCA(algorithm=method).fit(X.tolist())
     back = pca.inverse_transform(pca.transform(X.tolist()))
     np.testing.assert_allclose(back, X, rtol=0, atol=1e-10 * np.abs(X).max())
 
@@ -142,7 +142,7 @@ def test_components_orthonormal_even_when_rank_deficient(seed, n, d, rank, metho
     X = X + rng.normal(size=d)  # an offset; the rank of the centered data is unchanged
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        pca = PCA(method=method).fit(X.tolist())
+        pca = PCA(algorithm=method).fit(X.tolist())
     C = np.asarray(pca.components_)
     assert C.shape == (min(n, d), d)
     np.testing.assert_allclose(C @ C.T, np.eye(len(C)), atol=1e-12)
@@ -217,7 +217,7 @@ def test_power_method_warning_names_the_component():
         eigsh_power(S, 1, max_iter=2)
     X, _ = _data_with_spectrum(rng, 20, [1.0, 0.99, 0.98, 0.5])
     with pytest.warns(ConvergenceWarning):
-        PCA(n_components=2, method="power", max_iter=1).fit(X.tolist())
+        PCA(n_components=2, algorithm="power", max_iter=1).fit(X.tolist())
 
 
 def test_subspace_converges_where_power_is_slow():
@@ -251,8 +251,8 @@ def test_deterministic_and_inputs_not_mutated():
     X = (rng.normal(size=(12, 4)) + 5.0).tolist()
     x_before = copy.deepcopy(X)
     for method in METHODS:
-        a = PCA(n_components=2, method=method).fit(X)
-        b = PCA(n_components=2, method=method, random_state=None).fit(X)
+        a = PCA(n_components=2, algorithm=method).fit(X)
+        b = PCA(n_components=2, algorithm=method, random_state=None).fit(X)
         assert a.components_ == b.components_ and a.n_iter_ == b.n_iter_
         Z = a.transform(X)
         z_before = copy.deepcopy(Z)
@@ -267,7 +267,7 @@ def test_deterministic_and_inputs_not_mutated():
 
 
 def test_params_stored_unchanged_and_n_iter_reported():
-    pca = PCA(2, max_iter=50, tol=1e-9, whiten=True, random_state=3, method="power")
+    pca = PCA(2, max_iter=50, tol=1e-9, whiten=True, random_state=3, algorithm="power")
     assert (pca.n_components, pca.max_iter, pca.tol, pca.whiten, pca.random_state) == (
         2,
         50,
@@ -288,7 +288,7 @@ def test_params_stored_unchanged_and_n_iter_reported():
         (lambda: PCA().fit([[1.0, 2.0]]), "needs at least 2 samples"),
         (lambda: PCA().fit([[1.0, float("nan")], [1.0, 2.0]]), "NaN or inf"),
         (lambda: PCA().fit([[1.0, 2.0], [1.0]]), "ragged"),
-        (lambda: PCA(method="svd").fit([[1.0, 2.0], [0.0, 1.0]]), "method='svd'"),
+        (lambda: PCA(algorithm="svd").fit([[1.0, 2.0], [0.0, 1.0]]), "algorithm='svd'"),
         (lambda: PCA(max_iter=0).fit([[1.0, 2.0], [0.0, 1.0]]), "max_iter=0"),
         (lambda: PCA(tol=-1.0).fit([[1.0, 2.0], [0.0, 1.0]]), "tol=-1.0"),
         (lambda: PCA(random_state="x").fit([[1.0, 2.0], [0.0, 1.0]]), "random_state"),

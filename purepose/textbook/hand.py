@@ -60,19 +60,31 @@ E_X: Point = [1.0, 0.0, 0.0]
 
 
 def rot_x(t: float) -> Matrix3:
-    """Rotation by ``t`` radians about the x axis."""
+    """Rotation by ``t`` radians about the x axis.
+
+    >>> [[round(v, 12) for v in row] for row in rot_x(math.pi / 2)]
+    [[1.0, 0.0, 0.0], [0.0, 0.0, -1.0], [0.0, 1.0, 0.0]]
+    """
     c, s = math.cos(t), math.sin(t)
     return [[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]]
 
 
 def rot_y(t: float) -> Matrix3:
-    """Rotation by ``t`` radians about the y axis."""
+    """Rotation by ``t`` radians about the y axis.
+
+    >>> [[round(v, 12) for v in row] for row in rot_y(math.pi / 2)]
+    [[0.0, 0.0, 1.0], [0.0, 1.0, 0.0], [-1.0, 0.0, 0.0]]
+    """
     c, s = math.cos(t), math.sin(t)
     return [[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]]
 
 
 def rot_z(t: float) -> Matrix3:
-    """Rotation by ``t`` radians about the z axis."""
+    """Rotation by ``t`` radians about the z axis.
+
+    >>> [[round(v, 12) for v in row] for row in rot_z(math.pi / 2)]
+    [[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
     c, s = math.cos(t), math.sin(t)
     return [[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]]
 
@@ -87,7 +99,11 @@ def matmul3(a: Matrix3, b: Matrix3) -> Matrix3:
 
 
 def matvec3(a: Matrix3, v: Sequence[float]) -> Point:
-    """The product (a v)[i] = sum_k a[i][k] v[k]."""
+    """The product (a v)[i] = sum_k a[i][k] v[k].
+
+    >>> matvec3([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 2.0]], [1.0, 2.0, 3.0])
+    [2.0, 1.0, 6.0]
+    """
     return [sum(a[i][k] * v[k] for k in range(3)) for i in range(3)]
 
 
@@ -120,7 +136,14 @@ def finger_points(mcp: Sequence[float], lengths: Sequence[float], angles: Sequen
 def thumb_points(
     cmc: Sequence[float], rest: Matrix3, lengths: Sequence[float], angles: Sequence[float]
 ):
-    """CMC, MCP, IP, tip of the thumb; ``angles`` = (CMC_FE, CMC_AA, MCP_FE, IP_FE)."""
+    """CMC, MCP, IP, tip of the thumb; ``angles`` = (CMC_FE, CMC_AA, MCP_FE, IP_FE).
+
+    With the identity rest frame and no flexion the thumb lies along +x:
+
+    >>> eye = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    >>> [round(v, 9) for v in thumb_points([0.0] * 3, eye, [2.0, 1.0, 1.0], [0.0] * 4)[3]]
+    [4.0, 0.0, 0.0]
+    """
     fe, aa, mcp, ip = angles
     r0 = matmul3(matmul3(rot_x(-fe), rest), rot_z(-aa))
     r1 = matmul3(r0, rot_y(mcp))
