@@ -167,6 +167,11 @@ def forward_kinematics(angles: Sequence[float], hand: HandGeometry) -> list[Poin
 
     Order: wrist, thumb CMC/MCP/IP/tip, then MCP/PIP/DIP/tip of index, middle,
     ring and pinky. Angles are not checked here (``purepose.hand`` does that).
+
+    >>> from purepose.hand import default_hand
+    >>> points = forward_kinematics([0.0] * 20, default_hand())   # the flat hand
+    >>> len(points), points[0], points[12][1:] == points[9][1:]   # middle finger straight
+    (21, [0.0, 0.0, 0.0], True)
     """
     points = [[0.0, 0.0, 0.0]]
     points += thumb_points(hand.thumb_cmc, hand.thumb_rest, hand.thumb_lengths, angles[0:4])
