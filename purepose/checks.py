@@ -32,6 +32,7 @@ from .errors import PureposeError
 __all__ = [
     "SYMMETRY_RTOL",
     "check_finite",
+    "check_finite_rows",
     "check_iteration_params",
     "check_matrix",
     "check_positive_int",
@@ -64,6 +65,30 @@ def first_non_finite(values: Sequence[float]) -> int | None:
     if math.isfinite(sum(values)):
         return None
     return next((i for i, v in enumerate(values) if not math.isfinite(v)), None)
+
+
+def check_finite_rows(
+    where: str, field: str, rows: Sequence[Sequence[float]], offset: int = 0, step: int = 1
+) -> None:
+    """Raise naming the file row and column of the first NaN/inf in ``rows``.
+
+    ``rows`` are rows ``offset, offset + step, ...`` of a file (a strided
+    read), so the message names the row as the file numbers it.
+
+    >>> check_finite_rows("s.hdf5", "emg", [[0.0], [float("nan")]], offset=200, step=39)
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: s.hdf5: emg has non-finite value nan at row 239 column 0
+    """
+    if math.isfinite(sum(map(sum, rows))):
+        return
+    for i, row in enumerate(rows):
+        j = first_non_finite(row)
+        if j is not None:
+            raise PureposeError(
+                f"{where}: {field} has non-finite value {row[j]!r} at row {offset + i * step} "
+                f"column {j}"
+            )
 
 
 def check_vector(x: Sequence[float], name: str = "x", func: str = "linalg") -> int:

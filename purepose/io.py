@@ -45,15 +45,9 @@ from typing import Any, NamedTuple
 
 import h5py
 
+from .checks import check_finite_rows, first_non_finite
 from .errors import PureposeError
-from .recording import (
-    MAX_SAMPLE_RATE,
-    Recording,
-    check_finite_rows,
-    check_sample_rate,
-    default_names,
-    first_non_finite,
-)
+from .recording import MAX_SAMPLE_RATE, Recording, check_sample_rate, default_names
 from .types import Matrix, PathLike, Vector
 
 SAMPLE_RATE = 2000.0
@@ -162,18 +156,18 @@ def valid_mask(joint_angles: Matrix, atol: float = IK_FAILURE_ATOL) -> list[bool
 # ---- checks on loaded data -------------------------------------------------
 
 
-def _check_column(where: str, field: str, values: Vector, offset: int) -> None:
+def _check_column(where: str, field: str, values: Vector, offset: int, step: int = 1) -> None:
     i = first_non_finite(values)
     if i is not None:
         raise PureposeError(
-            f"{where}: {field} has non-finite value {values[i]!r} at row {offset + i}"
+            f"{where}: {field} has non-finite value {values[i]!r} at row {offset + i * step}"
         )
 
 
 def _check_time_order(
-    where: str, time: Vector, offset: int, previous: float | None = None
+    where: str, time: Vector, offset: int, previous: float | None = None, *, step: int = 1
 ) -> None:
-    """Raise if ``time`` decreases anywhere, or starts below ``previous`` (the time before it)."""
+    """Raise if ``time`` (rows offset, offset + step ...) decreases or starts below previous."""
     if previous is not None and time and time[0] < previous:
         raise PureposeError(
             f"{where}: time decreases at row {offset} ({time[0]!r} < previous {previous!r})"
@@ -183,7 +177,7 @@ def _check_time_order(
     for i in range(1, len(time)):
         if time[i] < time[i - 1]:
             raise PureposeError(
-                f"{where}: time decreases at row {offset + i} "
+                f"{where}: time decreases at row {offset + i * step} "
                 f"({time[i]!r} < previous {time[i - 1]!r})"
             )
 
@@ -522,10 +516,10 @@ class Session(Recording):
         values = self._dataset().fields(field)[start:stop:step].tolist()
         where = f"Session: {self.path}"
         if field == "time":
-            _check_column(where, field, values, start)
-            _check_time_order(where, values, start)
+            _check_column(where, field, values, start, step)
+            _check_time_order(where, values, start, step=step)
         else:
-            check_finite_rows(where, field, values, start)
+            check_finite_rows(where, field, values, start, step)
         return values
 
     def valid_mask(self, target_rows: Sequence[Sequence[float]]) -> list[bool]:

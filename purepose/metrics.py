@@ -48,9 +48,9 @@ from dataclasses import dataclass
 from itertools import compress, repeat
 from typing import Any
 
+from .checks import first_non_finite
 from .errors import PureposeError
 from .io import JOINT_NAMES, N_JOINTS, valid_mask
-from .recording import first_non_finite
 from .target_metrics import chan_merge
 from .types import Matrix, Vector
 

@@ -44,6 +44,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .checks import check_finite_rows, first_non_finite
 from .errors import PureposeError
 from .types import Matrix, PathLike, Vector
 
@@ -75,35 +76,6 @@ def check_sample_rate(rate: Any, where: str) -> float:
     if not 0 < rate <= MAX_SAMPLE_RATE:
         raise PureposeError(f"{where}: sample rate {rate!r} must be a positive number of Hz")
     return float(rate)
-
-
-def first_non_finite(values: Iterable[float]) -> int | None:
-    """Index of the first NaN or infinity in ``values``, or None.
-
-    >>> first_non_finite([1.0, float("inf"), float("nan")]), first_non_finite([0.5])
-    (1, None)
-    """
-    values = values if isinstance(values, list) else list(values)
-    # A sum is finite only if every term is (inf and NaN propagate), so the
-    # C-level sum settles the common case; a non-finite sum may also be a
-    # harmless overflow, hence the exact scan.
-    if math.isfinite(sum(values)):
-        return None
-    return next((i for i, v in enumerate(values) if not math.isfinite(v)), None)
-
-
-def check_finite_rows(
-    where: str, field: str, rows: Sequence[Sequence[float]], offset: int
-) -> None:
-    """Raise naming the row (``offset`` + index) and column of the first NaN/inf in ``rows``."""
-    if math.isfinite(sum(map(sum, rows))):
-        return
-    for i, row in enumerate(rows):
-        j = first_non_finite(row)
-        if j is not None:
-            raise PureposeError(
-                f"{where}: {field} has non-finite value {row[j]!r} at row {offset + i} column {j}"
-            )
 
 
 class Recording:

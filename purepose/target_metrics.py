@@ -43,8 +43,8 @@ from dataclasses import dataclass
 from itertools import compress
 from typing import Any
 
+from .checks import first_non_finite
 from .errors import PureposeError
-from .recording import first_non_finite
 from .types import Vector
 
 

@@ -516,3 +516,19 @@ def test_any_channel_count(tmp_path, n_channels):
         assert len(s.read_field("emg", 0, 3)[0]) == n_channels
         assert s.read_field("targets", 0, 2) == s.read_field("joint_angles", 0, 2)
         assert s.target_names == JOINT_NAMES and s.target_unit == "rad"
+
+
+def test_strided_reads_name_the_real_row(tmp_path):
+    data = _good_array(400)
+    data["joint_angles"][239, 5] = np.inf
+    data["emg"][239, 2] = np.nan
+    path = _write_session(tmp_path / "strided.hdf5", data)
+    with Session(path) as s:
+        with pytest.raises(
+            PureposeError, match="joint_angles has non-finite value inf at row 239"
+        ):
+            s.read_field("joint_angles", 200, 400, 39)
+        with pytest.raises(
+            PureposeError, match="emg has non-finite value nan at row 239 column 2"
+        ):
+            s.read_field("emg", 5, 300, 6)
