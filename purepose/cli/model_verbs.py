@@ -1,0 +1,265 @@
+"""The model verbs: fit, predict, evaluate."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from purepose._util import check_output, report_stream
+from purepose.errors import PureposeError
+
+from .common import common_options, data_options, resolve_data
+
+# ---- fit / predict / evaluate / demo (the model verbs) ------------------------
+
+
+def model_options(p: argparse.ArgumentParser) -> None:
+    """Hyper-parameters of PoseRegressor shared by ``fit`` and ``demo``."""
+    g = p.add_argument_group("model")
+    g.add_argument(
+        "--window-ms", type=float, default=100.0, help="window length in milliseconds (100)"
+    )
+    g.add_argument("--hop-ms", type=float, default=20.0, help="window step in milliseconds (20)")
+    g.add_argument(
+        "--window", type=int, default=None, help="window length in samples (overrides --window-ms)"
+    )
+    g.add_argument(
+        "--hop", type=int, default=None, help="window step in samples (overrides --hop-ms)"
+    )
+    g.add_argument(
+        "--features",
+        default="rms,mav,wl,logpow",
+        help="comma-separated subset of rms,mav,wl,zc,ssc,logpow (rms,mav,wl,logpow)",
+    )
+    g.add_argument("--lags", type=int, default=2, help="past windows appended to each row (2)")
+    g.add_argument("--lag-step", type=int, default=2, help="windows between lags (2)")
+    g.add_argument("--components", type=int, default=None, help="PCA dimension (default: none)")
+    g.add_argument("--alpha", type=float, default=1.0, help="ridge penalty without --val (1.0)")
+    g.add_argument(
+        "--alphas",
+        default=None,
+        help="comma-separated ridge grid searched on --val (1e-2..1e4, extended at its ends)",
+    )
+    g.add_argument("--smoothing", type=float, default=None, help="EMA factor in (0, 1] (off)")
+    g.add_argument("--label", choices=("end", "center"), default="end", help="window label (end)")
+    g.add_argument(
+        "--normalize",
+        choices=("global", "session", "causal"),
+        default="global",
+        help="standardize features by the training data (global), or first by each "
+        "recording's own statistics (session; causal: running, no look-ahead)",
+    )
+    p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (1)")
+
+
+def floats(text: str | None, what: str) -> list[float] | None:
+    if text is None:
+        return None
+    try:
+        return [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise PureposeError(f"{what}={text!r} must be comma-separated numbers") from None
+
+
+def regressor_from_args(args: argparse.Namespace):
+    from purepose.model import PoseRegressor
+
+    if args.jobs < 1:
+        raise PureposeError(f"--jobs={args.jobs} must be >= 1")
+    model = PoseRegressor(
+        window_ms=args.window_ms,
+        hop_ms=args.hop_ms,
+        window=args.window,
+        hop=args.hop,
+        features=tuple(f.strip() for f in args.features.split(",") if f.strip()),
+        n_lags=args.lags,
+        lag_step=args.lag_step,
+        n_components=args.components,
+        alpha=args.alpha,
+        alphas=floats(args.alphas, "--alphas"),
+        smoothing=args.smoothing,
+        label=args.label,
+        normalize=args.normalize,
+    )
+    model._check_params()  # bad hyper-parameters fail before any data is read
+    return model
+
+
+def _is_dataset(paths: Sequence[str]) -> bool:
+    from pathlib import Path
+
+    return len(paths) == 1 and (Path(paths[0]) / "metadata.csv").is_file()
+
+
+def _resolve_val(args: argparse.Namespace, values: Sequence[str] | None) -> list | None:
+    """``--val``: recording paths, or a split name applied to DATA."""
+    from pathlib import Path
+
+    if not values:
+        return None
+    if len(values) == 1 and not Path(values[0]).exists():
+        if values[0] in ("train", "val", "test"):
+            return resolve_data(args, args.data, values[0])
+        raise PureposeError(f"--val {values[0]}: no such file, directory or split")
+    return resolve_data(args, values, None)
+
+
+def _add_fit(sub) -> None:
+    p = sub.add_parser(
+        "fit",
+        help="fit a PoseRegressor on recordings and save it as JSON",
+        description="Fit on DATA (emg2pose sessions, NinaPro .mat or CSV files, directories, "
+        "or a dataset directory with --split); choose the ridge alpha on --val (paths, or a "
+        "split name applied to DATA).",
+    )
+    p.add_argument("data", nargs="+", metavar="DATA", help="recording files or directories")
+    p.add_argument("--val", nargs="+", default=None, help="validation recordings or split name")
+    p.add_argument("--out", "-o", required=True, help="model file to write (JSON); - = stdout")
+    data_options(p)
+    model_options(p)
+    common_options(p)
+    p.set_defaults(handler=_cmd_fit)
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    from purepose._util import log
+
+    check_output(args.out)
+    model = regressor_from_args(args)
+    split = args.split
+    if split is None and args.reps is None and _is_dataset(args.data):
+        split = "train"  # never train on the test split by accident
+        log(f"fit: {args.data[0]} is a dataset directory; using --split train", quiet=args.quiet)
+    train = resolve_data(args, args.data, split)
+    val = _resolve_val(args, args.val)
+    model.fit(train, val_sessions=val, n_jobs=args.jobs, quiet=args.quiet)
+    model.save(args.out)
+    report = report_stream(args.out)
+    print(
+        f"wrote {args.out}: {len(train)} training and {len(val or [])} validation source(s), "
+        f"{model.n_samples_} training windows, {model.n_features_in_} features, "
+        f"{len(model.target_names_)} targets ({model.target_unit_}), alpha={model.alpha_:g}",
+        file=report,
+    )
+    unit = "deg" if model.val_metric_ == "mae_deg" else "(nMAE)"
+    what = "val MAE" if model.val_metric_ == "mae_deg" else "val nMAE"
+    for alpha, score in model.val_scores_.items():
+        mark = "  <- chosen" if float(alpha) == model.alpha_ else ""
+        print(f"  {what} at alpha={float(alpha):g}: {score:.4g} {unit}{mark}", file=report)
+    return 0
+
+
+def _add_predict(sub) -> None:
+    p = sub.add_parser(
+        "predict",
+        help="predict the targets of one recording, window by window, to CSV",
+        description="Run MODEL on RECORDING and write one CSV row per window: the time of its "
+        "label sample (seconds), then one column per target, named as in the model.",
+    )
+    p.add_argument("model", help="model JSON written by `purepose fit`")
+    p.add_argument("recording", help="a recording (emg2pose .hdf5, NinaPro .mat, CSV)")
+    p.add_argument(
+        "--out", "-o", required=True, help="CSV to write: time + one column per target; - = stdout"
+    )
+    p.add_argument("--degrees", action="store_true", help="write joint angles in degrees")
+    data_options(p)
+    common_options(p)
+    p.set_defaults(handler=_cmd_predict)
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    import math
+
+    from purepose._util import atomic_write_text
+    from purepose.model import PoseRegressor
+
+    check_output(args.out)
+    model = PoseRegressor.load(args.model)
+    if args.degrees and model.target_unit_ != "rad":
+        raise PureposeError(
+            f"--degrees: the model's targets are in {model.target_unit_!r}, not radians"
+        )
+    (source,) = resolve_data(args, [args.recording], args.split)
+    feats = model.featurize(source)
+    pred = model.predict_windows(feats)
+    keep = feats.selected
+    factor = 180.0 / math.pi if args.degrees else 1.0
+    lines = [",".join(["time", *model.target_names_])]
+    lines += [
+        ",".join([repr(t), *(repr(v * factor) for v in row)])
+        for t, row, k in zip(pred.time, pred.values, keep)
+        if k
+    ]
+    atomic_write_text(args.out, "\n".join(lines) + "\n")
+    print(
+        f"wrote {args.out}: {len(lines) - 1} windows x {len(model.target_names_)} targets",
+        file=report_stream(args.out),
+    )
+    return 0
+
+
+def _add_evaluate(sub) -> None:
+    p = sub.add_parser(
+        "evaluate",
+        help="score a model on recordings beside the mean-pose (and zero-pose) baselines",
+        description="Score MODEL on DATA: for emg2pose joint angles the angular MAE in degrees "
+        "per finger, segment or joint; for any targets the normalised MAE, Pearson r and R²; "
+        "always beside the baselines, over the same windows.",
+    )
+    p.add_argument("model", help="model JSON written by `purepose fit`")
+    p.add_argument("data", nargs="+", metavar="DATA", help="recording files or directories")
+    p.add_argument(
+        "--by",
+        choices=("finger", "segment", "joint", "target"),
+        default="finger",
+        help="rows of the table: per finger, segment or joint (joint angles), or per target",
+    )
+    p.add_argument(
+        "--frames",
+        choices=("all", "movement"),
+        default="all",
+        help="score all windows, or only those during a movement (NinaPro stimulus != 0)",
+    )
+    p.add_argument(
+        "--allow-overlap",
+        action="store_true",
+        help="score recordings the model was trained on (warns instead of refusing)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (1)")
+    data_options(p)
+    common_options(p)
+    p.set_defaults(handler=_cmd_evaluate)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from purepose.evaluation import evaluate
+    from purepose.model import PoseRegressor
+
+    model = PoseRegressor.load(args.model)
+    sources = resolve_data(args, args.data, args.split)
+    result = evaluate(
+        model,
+        sources,
+        movement_only=args.frames == "movement",
+        allow_overlap=args.allow_overlap,
+        n_jobs=max(1, args.jobs),
+        quiet=args.quiet,
+    )
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=1, allow_nan=False))
+        return 0
+    first = next(iter(result.target_reports.values()))
+    frames = "movement windows" if args.frames == "movement" else "valid windows"
+    print(f"{result.n_sessions} recording(s), {first.n_frames} {frames}")
+    print(result.table(by=args.by))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add this module's verbs to the ``purepose`` parser."""
+    _add_fit(sub)
+    _add_predict(sub)
+    _add_evaluate(sub)
