@@ -217,6 +217,32 @@ def _field_shape(where: str, dtype: Any, name: str) -> tuple[int, ...]:
     return tuple(sub.shape)
 
 
+def _check_stored(where: str, ds: h5py.Dataset, n_rows: int) -> None:
+    """Refuse a dataset that declares more rows than it stores (reads would be unbounded).
+
+    A contiguous dataset stores T * itemsize bytes; a chunked one needs every
+    chunk written (unwritten chunks read as fill values: not data). Checked from
+    the file's metadata, in O(1): no row is read.
+    """
+    if ds.chunks is None:
+        stored = ds.id.get_storage_size()
+        needed = n_rows * ds.dtype.itemsize
+        if stored < needed:
+            raise PureposeError(
+                f"{where}: {TIMESERIES} declares {n_rows:,} rows ({needed:,} bytes) but the "
+                f"file stores {stored:,} bytes of them"
+            )
+        return
+    rows_per_chunk = ds.chunks[0]
+    needed = -(-n_rows // rows_per_chunk)
+    written = ds.id.get_num_chunks()
+    if written < needed:
+        raise PureposeError(
+            f"{where}: {TIMESERIES} declares {n_rows:,} rows in {needed:,} chunks but only "
+            f"{written:,} chunks are written"
+        )
+
+
 class Session(Recording):
     """One emg2pose session file, read into Python lists on demand: a :class:`Recording`.
 
@@ -331,6 +357,7 @@ class Session(Recording):
                 f"{where}: attribute num_channels={declared!r} disagrees with the emg field "
                 f"({self.n_channels} channels)"
             )
+        _check_stored(where, ds, n_rows)
         self._ds = ds
         self._n_rows = n_rows
         self.sample_rate = self._checked_rate(where)
