@@ -980,7 +980,11 @@ def _describe_directory(root: Path) -> str:
 
 
 def read_mat73(
-    path: PathLike, variable_names: Collection[str] | None = None, *, data: bool = True
+    path: PathLike,
+    variable_names: Collection[str] | None = None,
+    *,
+    data: bool = True,
+    readable: Collection[str] = (),
 ) -> dict[str, tuple[str, tuple[int, ...], list[Any] | None]]:
     """The variables of a MATLAB v7.3 MAT-file: ``{name: (mclass, shape, values)}``.
 
@@ -991,11 +995,10 @@ def read_mat73(
     C order are already MATLAB's column-major order. An empty array is
     stored as its dims with ``MATLAB_empty`` set. ``values`` is a flat list
     typed as in :class:`purepose.matfile.MatArray`; None for struct, cell,
-    sparse and object variables (groups or references) and when ``data``
-    is false. :func:`purepose.matfile.loadmat` is the public entry point.
+    sparse and object variables (groups or references), for classes not in
+    ``readable`` (the MATLAB classes the caller can hold) and when ``data`` is
+    false. :func:`purepose.matfile.loadmat` is the public entry point.
     """
-    from .matfile import READABLE_CLASSES  # matfile imports this module lazily, never at load
-
     wanted = None if variable_names is None else set(variable_names)
     out: dict[str, tuple[str, tuple[int, ...], list[Any] | None]] = {}
     try:
@@ -1018,7 +1021,7 @@ def read_mat73(
             if empty:
                 shape = tuple(int(d) for d in obj[()].ravel())
             values = None
-            if data and mclass in READABLE_CLASSES:
+            if data and mclass in readable:
                 values = [] if empty else _mat73_values(path, name, obj[()], mclass)
             out[name] = (mclass, tuple(shape), values)
     return out
