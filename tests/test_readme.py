@@ -233,7 +233,7 @@ def _dejavu_bold_width(text: str, size: float) -> float:
 
 
 def test_title_width_estimate_bounds_the_real_font() -> None:
-    from purepose.plot import _bold_width
+    from purepose.plot.svg import _bold_width
 
     for c in map(chr, range(32, 127)):
         assert _dejavu_bold_width(c, 100.0) <= _bold_width(c, 100.0) + 1e-9, repr(c)
