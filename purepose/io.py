@@ -37,15 +37,13 @@ from __future__ import annotations
 
 import bisect
 import math
-import operator
 from collections.abc import Collection, Iterator, Sequence
-from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import h5py
 
-from .checks import check_finite_rows, first_non_finite
+from .checks import check_finite_rows, check_time
 from .dataset import MAX_METADATA_BYTES as MAX_METADATA_BYTES
 from .dataset import METADATA_COLUMNS as METADATA_COLUMNS
 from .dataset import SPLITS as SPLITS
@@ -139,35 +137,6 @@ def valid_mask(joint_angles: Matrix, atol: float = IK_FAILURE_ATOL) -> list[bool
             raise PureposeError(f"valid_mask: row {i} is empty (expected {N_JOINTS} joint angles)")
         mask.append(not all(map(zero, map(abs, row))))
     return mask
-
-
-# ---- checks on loaded data -------------------------------------------------
-
-
-def _check_column(where: str, field: str, values: Vector, offset: int, step: int = 1) -> None:
-    i = first_non_finite(values)
-    if i is not None:
-        raise PureposeError(
-            f"{where}: {field} has non-finite value {values[i]!r} at row {offset + i * step}"
-        )
-
-
-def _check_time_order(
-    where: str, time: Vector, offset: int, previous: float | None = None, *, step: int = 1
-) -> None:
-    """Raise if ``time`` (rows offset, offset + step ...) decreases or starts below previous."""
-    if previous is not None and time and time[0] < previous:
-        raise PureposeError(
-            f"{where}: time decreases at row {offset} ({time[0]!r} < previous {previous!r})"
-        )
-    if all(map(operator.le, time, islice(time, 1, None))):
-        return
-    for i in range(1, len(time)):
-        if time[i] < time[i - 1]:
-            raise PureposeError(
-                f"{where}: time decreases at row {offset + i * step} "
-                f"({time[i]!r} < previous {time[i - 1]!r})"
-            )
 
 
 def _plain(value: Any) -> Any:
@@ -449,8 +418,7 @@ class Session(Recording):
             values = self._dataset().fields(field)[:].tolist()
             where = f"Session: {self.path}"
             if field == "time":
-                _check_column(where, field, values, 0)
-                _check_time_order(where, values, 0)
+                check_time(where, values, 0)
             else:
                 check_finite_rows(where, field, values, 0)
             self._cache[field] = values
@@ -484,8 +452,7 @@ class Session(Recording):
         joint_angles = rows["joint_angles"].tolist()
         emg = rows["emg"].tolist()
         where = f"Session: {self.path}"
-        _check_column(where, "time", time, start)
-        _check_time_order(where, time, start)
+        check_time(where, time, start)
         check_finite_rows(where, "joint_angles", joint_angles, start)
         check_finite_rows(where, "emg", emg, start)
         return Chunk(time, joint_angles, emg, start)
@@ -531,8 +498,7 @@ class Session(Recording):
         values = self._dataset().fields(field)[start:stop:step].tolist()
         where = f"Session: {self.path}"
         if field == "time":
-            _check_column(where, field, values, start, step)
-            _check_time_order(where, values, start, step=step)
+            check_time(where, values, start, step)
         else:
             check_finite_rows(where, field, values, start, step)
         return values
@@ -555,7 +521,7 @@ class Session(Recording):
         previous = None
         for start in range(0, self._n_rows, n_rows):
             chunk = self.read(start, min(start + n_rows, self._n_rows))
-            _check_time_order(f"Session: {self.path}", chunk.time, start, previous)
+            check_time(f"Session: {self.path}", chunk.time, start, previous=previous)
             previous = chunk.time[-1]
             yield chunk
 
