@@ -12,8 +12,10 @@ for it:
     delta_{l-1}^T           rows of W_l . rows of delta_l          n_l
 
 So the weights are kept as ``W_l^T`` (n_l rows of n_{l-1}: a row per unit),
-and per batch the activations and deltas are transposed once each with
-``zip(*rows)`` (no multiply-adds). The bias is added and the activation
+and per batch the activations and deltas are transposed once each, into
+fresh floats (``_columns``: ``zip(*rows)`` alone leaves the floats scattered
+over the rows, and dots over scattered floats are slower; measured 1.4x ->
+1.3x of the floor for a 30-128-22 epoch on 3.11). The bias is added and the activation
 applied in one pass over each row; the ReLU is a comprehension, measured
 about 3x cheaper than ``map(max, ..., repeat(0.0))``. The optimizer updates
 whole rows with chains of ``map`` (no per-element interpreter loop).
@@ -39,6 +41,17 @@ from operator import add, mul, sub, truediv
 from .linalg import matmul_transposed, transpose
 from .textbook.mlp import logistic
 from .types import Matrix, Vector
+
+
+def _columns(rows: Matrix) -> Matrix:
+    """The transpose of ``rows`` as fresh floats (``x * 1.0`` is x, bit for bit).
+
+    ``zip(*rows)`` alone gives lists of references to floats scattered over
+    the rows' memory; dots over freshly allocated floats, stored one after
+    another, run faster (see linalg's notes on scattered floats).
+    """
+    one = repeat(1.0)
+    return [list(map(mul, column, one)) for column in zip(*rows)]
 
 
 def _activate_rows(Z: Matrix, b: Vector, activation: str) -> Matrix:
@@ -208,10 +221,10 @@ class TransposedNetwork:
         n = len(delta)
         alpha = self.alpha
         grads: list[Vector] = [[] for _ in self.rows]
-        delta_T = transpose(delta)  # n_L x n
+        delta_T = _columns(delta)  # n_L x n
         for l in range(len(self.layout) - 1, -1, -1):
             WT = self.weights(l)
-            A_T = transpose(activations[l])  # n_{l-1} x n
+            A_T = _columns(activations[l])  # n_{l-1} x n
             G = matmul_transposed(delta_T, A_T)  # (a^T delta)^T, n_l x n_{l-1}
             start, bias = self.layout[l]
             grads[start:bias] = [
@@ -220,10 +233,10 @@ class TransposedNetwork:
             ]
             grads[bias] = [sum(row) / n for row in delta_T]
             if l > 0:
-                D = matmul_transposed(transpose(WT), delta)  # (delta W^T)^T, n_{l-1} x n
+                D = matmul_transposed(_columns(WT), delta)  # (delta W^T)^T, n_{l-1} x n
                 delta_T = _times_derivative(D, A_T, self.activation)
                 if l > 1:  # rows are needed only for the next layer's delta
-                    delta = transpose(delta_T)
+                    delta = _columns(delta_T)
         return grads
 
     # -- optimizers (the textbook's adam_step / sgd_step, row by row) -------------

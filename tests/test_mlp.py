@@ -106,7 +106,7 @@ def test_reported_loss_is_sklearns_and_objective_sums_the_outputs():
         textbook.objective(W, b, X, Y, 0.2, "tanh"), squares / 10 + 0.1 * penalty / 5
     )
     net = TransposedNetwork(W, b, activation="tanh", alpha=0.2, solver="adam")
-    assert net.loss_and_gradient(X, Y)[0] == textbook.loss(Y, P, W, 0.2)
+    assert math.isclose(net.loss_and_gradient(X, Y)[0], textbook.loss(Y, P, W, 0.2), rel_tol=1e-14)
 
 
 # ---------------------------------------------------------------------------
