@@ -6,10 +6,11 @@ weights, and scikit-learn's heap rule for rows tied at the k-th distance);
 neighbours and predictions, to the bit, faster:
 
 * **Distances through dots, in blocks of queries.** With S_j = ||x_j||^2 / 2
-  - q.x_j (||x_j||^2 / 2 computed once at fit), D_j = ||q||^2 + 2 S_j orders
-  the training rows as S_j does, and a block of queries times the training
-  rows is one ``linalg.matmul_transposed`` (C-level dots). Memory is one
-  block: about 2^16 distances, never the whole n_queries x n_train matrix.
+  - q.x_j, D_j = ||q||^2 + 2 S_j orders the training rows as S_j does. fit
+  appends ||x_j||^2 / 2 to a copy of each row, so with the query written as
+  [-q, 1] each S_j is one dot, and a block of queries times the training
+  rows is one ``linalg.matmul_transposed`` (C-level dots, no further pass).
+  Memory is one block: about 2^16 values, never n_queries x n_train.
 * **A guard where cancellation could reorder neighbours.** S_j is computed
   with an error of at most about (d + 2) u (||q|| + M)^2 / 2 (u = 2^-53, M =
   the largest ||x_j||), which can be large next to a small distance. Every
@@ -19,15 +20,17 @@ neighbours and predictions, to the bit, faster:
   candidates can be nearer than, or tied with, the k-th neighbour. On
   standardized features tau is about 1e-12 of the squared spread, so the
   candidates are the k neighbours plus exact ties.
-* **Partial selection.** The k-th smallest S_j comes from ``heapq.nsmallest``
-  (O(n log k)), the candidates from a C-level ``compress``.
+* **Partial selection.** ``heapq.nsmallest(k + 1, ...)`` (O(n log k)) gives
+  the k + 1 smallest S_j's rows; unless the (k+1)-th is within tau of the
+  k-th (then every row within tau is a candidate), the candidates are the k.
 * **Ties.** If candidates are tied at the k-th distance, the query is redone
   with the textbook's heap over all rows (scikit-learn's rule needs the whole
   sequence); otherwise the k nearest are unique and the heap would keep them.
 
 Cost per query: n d multiply-adds (the dots) plus O(n) C-level passes and
 O(c d) for c candidates; a query with a tie at the k-th distance costs about
-as much again. fit stores a copy of the rows: n (d + t) floats.
+as much again. fit stores the rows twice (as given, and with ||x||^2 / 2) and
+the targets: n (2 d + 1 + t) floats.
 
 >>> model = KNeighborsRegressor(2).fit([[0.0], [1.0], [5.0]], [0.0, 2.0, 10.0])
 >>> model.predict([[0.2], [4.0]])
@@ -40,7 +43,6 @@ import heapq
 import math
 import sys
 from collections.abc import Sequence
-from itertools import compress
 from operator import mul, sub
 from typing import Any, Self
 
@@ -149,8 +151,9 @@ class KNeighborsRegressor:
     def _set_training(self, X: Matrix, Y: Matrix, y_is_vector: bool) -> None:
         self._X, self._Y, self._y_is_vector = X, Y, y_is_vector
         self.n_samples_fit_, self.n_features_in_, self.n_outputs_ = len(X), len(X[0]), len(Y[0])
-        self._half_norms = [dot(x, x) / 2.0 for x in X]
-        self._max_norm = math.sqrt(2.0 * max(self._half_norms))
+        # Screening rows [x_j, ||x_j||^2 / 2]: with the query as [-q, 1], one dot is S_j.
+        self._screen = [[*x, dot(x, x) / 2.0] for x in X]
+        self._max_norm = math.sqrt(2.0 * max(row[-1] for row in self._screen))
 
     def _check_queries(self, X: Matrix, func: str) -> None:
         if not hasattr(self, "_X"):
@@ -191,17 +194,24 @@ class KNeighborsRegressor:
         block = max(1, BLOCK_ENTRIES // self.n_samples_fit_)
         for start in range(0, len(X), block):
             queries = X[start : start + block]
-            for q, dots in zip(queries, matmul_transposed(queries, self._X)):
-                yield self._nearest(q, list(map(sub, self._half_norms, dots)), k)
+            screen = [[-v for v in q] + [1.0] for q in queries]
+            for q, s in zip(queries, matmul_transposed(screen, self._screen)):
+                yield self._nearest(q, s, k)
 
     def _nearest(self, q: Vector, s: Vector, k: int) -> tuple[Vector, list[int]]:
         """The k nearest rows given S_j = ||x_j||^2/2 - q.x_j, exact on the candidates."""
-        X = self._X
-        n_features = len(q)
+        X, n = self._X, len(s)
         reach = math.sqrt(dot(q, q)) + self._max_norm
-        tau = 4.0 * (n_features + 8) * _U * reach * reach
-        limit = heapq.nsmallest(k, s)[-1] + tau
-        candidates = compress(range(len(s)), map(limit.__ge__, s))
+        tau = 4.0 * (len(q) + 8) * _U * reach * reach
+        # The k + 1 smallest S_j, as indices; all rows need a look only on a near-tie.
+        nearest = heapq.nsmallest(k + 1, range(n), key=s.__getitem__)
+        limit = s[nearest[k - 1]] + tau
+        if len(nearest) <= k:  # k = n: every row
+            candidates = nearest
+        elif s[nearest[k]] > limit:  # the usual case: the k smallest and no other
+            candidates = nearest[:k]
+        else:  # rows within tau of the k-th: every one of them
+            candidates = [j for j, v in enumerate(s) if v <= limit]
         pairs = sorted((_squared_distance(q, X[j]), j) for j in candidates)
         if len(pairs) > k and pairs[k][0] == pairs[k - 1][0]:  # a tie at the k-th distance
             return textbook.kneighbors(X, q, k)
