@@ -30,8 +30,8 @@ line per epoch on stderr (epoch, loss, validation score, seconds).
 
 Never NaN: if a batch's loss or gradient is not finite (a step size too
 large for the data), the epoch's starting weights are restored, the step
-size is halved, the epoch is run again, and a line says so;
-``learning_rate_halvings_`` lists ``[epoch, new learning rate]``. After
+size is halved and the epoch is run again; ``learning_rate_halvings_``
+lists ``[epoch, new learning rate]`` (and with ``verbose`` a line says so). After
 ``MAX_HALVINGS`` halvings fit raises PureposeError.
 
 Initialisation: Glorot's uniform, as scikit-learn, from a local
