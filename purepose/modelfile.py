@@ -10,8 +10,9 @@ finite int or float (not a bool, not a string, not NaN or infinity). The
 first bad field gives one :class:`~purepose.errors.PureposeError` line naming
 the source, the field and the limit.
 
-``save_json``/``load_json`` write and read such a dict: strict JSON
-(``allow_nan=False``), written atomically (``purepose._util``).
+``save_json``/``load_json`` write and read such a dict: strict JSON (no
+NaN or Infinity, no key twice, a size limit), written atomically
+(``purepose._util``).
 
 >>> r = FieldReader({"format": "demo", "version": 1, "n": 2, "w": [1, 2.5]}, "m.json", "demo", 1)
 >>> r.integer("n", 1, 10), r.vector("w", 2)
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ._util import atomic_write_text
+from ._util import load_json as _util_load_json
 from .errors import PureposeError
 from .types import Matrix, PathLike, Vector
 
@@ -147,19 +149,5 @@ def save_json(path: PathLike, data: dict[str, Any]) -> Path:
 
 
 def load_json(path: PathLike) -> Any:
-    """Read a JSON model file with one-line errors for a missing or malformed file."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PureposeError(f"{p}: model file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PureposeError(f"{p}: cannot read model file: {exc}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PureposeError(
-            f"{p}: not a JSON model file ({exc.msg} at line {exc.lineno})"
-        ) from None
-    except RecursionError:
-        raise PureposeError(f"{p}: not a JSON model file (nested too deeply)") from None
+    """Read a JSON model file: strict JSON, size-limited, one-line errors (``_util.load_json``)."""
+    return _util_load_json(path, "model file")

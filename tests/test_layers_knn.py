@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from purepose.neighbors import KNeighborsRegressor
 
-PROPERTIES = settings(max_examples=60, deadline=None, derandomize=True)
+PROPERTIES = settings(
+    max_examples=60, deadline=None
+)  # derandomized by tests/conftest.py's "ci" profile
 
 values = st.one_of(
     st.integers(-3, 3).map(float),  # exact ties

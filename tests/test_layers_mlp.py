@@ -21,7 +21,9 @@ from purepose.textbook import mlp as textbook
 from purepose.transposed_mlp import TransposedNetwork
 
 EXACT = sys.version_info < (3, 12)
-PROPERTIES = settings(max_examples=25, deadline=None, derandomize=True)
+PROPERTIES = settings(
+    max_examples=25, deadline=None
+)  # derandomized by tests/conftest.py's "ci" profile
 
 
 def _close(a: float, b: float) -> bool:
