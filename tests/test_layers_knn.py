@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 
 from purepose.neighbors import KNeighborsRegressor
 
-PROPERTIES = settings(
-    max_examples=60, deadline=None
-)  # derandomized by tests/conftest.py's "ci" profile
+# Reproducible: tests/conftest.py's default "ci" profile derandomizes.
+PROPERTIES = settings(max_examples=60, deadline=None)
 
 values = st.one_of(
     st.integers(-3, 3).map(float),  # exact ties

@@ -21,9 +21,8 @@ from purepose.textbook import mlp as textbook
 from purepose.transposed_mlp import TransposedNetwork
 
 EXACT = sys.version_info < (3, 12)
-PROPERTIES = settings(
-    max_examples=25, deadline=None
-)  # derandomized by tests/conftest.py's "ci" profile
+# Reproducible: tests/conftest.py's default "ci" profile derandomizes.
+PROPERTIES = settings(max_examples=25, deadline=None)
 
 
 def _close(a: float, b: float) -> bool:
