@@ -176,8 +176,15 @@ def _sklearn_from(W, b, params, X, Y):
             "learning_rate_init": 0.05,
         },
         {"solver": "sgd", "momentum": 0.0, "learning_rate_init": 0.02},
+        {
+            "solver": "sgd",
+            "learning_rate": "adaptive",
+            "learning_rate_init": 0.02,
+            "n_iter_no_change": 1,
+            "tol": 0.1,  # the loss stalls at epoch 5: the rate is divided by 5
+        },
     ],
-    ids=["adam", "sgd-nesterov", "sgd-invscaling", "sgd-plain"],
+    ids=["adam", "sgd-nesterov", "sgd-invscaling", "sgd-plain", "sgd-adaptive"],
 )
 def test_training_trajectory_matches_sklearn(algorithm, solver):
     """Same initial weights, same batches (shuffle=False): the same losses and weights."""
