@@ -62,8 +62,9 @@ from numbers import Integral, Real
 from typing import Any, Self
 
 from ._util import check_random_state, log
+from .checks import check_matrix, check_positive_int, check_xy, rows_of
 from .errors import ConvergenceWarning, NotFittedError, PureposeError
-from .linalg import check_matrix, check_vector, transpose
+from .linalg import transpose
 from .modelfile import FieldReader, load_json, save_json
 from .standardize import mean_and_scale, standardize, unstandardize
 from .textbook import mlp as textbook
@@ -244,9 +245,7 @@ class MLPRegressor:
                 interval = f"{'[' if low_ok else '('}{low:g}, {high:g}{']' if high_ok else ')'}"
                 raise PureposeError(f"{func}: {name}={value!r} must be a number in {interval}")
         for name in ("max_iter", "n_iter_no_change"):
-            value = getattr(self, name)
-            if not (_is_int(value) and value >= 1):
-                raise PureposeError(f"{func}: {name}={value!r} must be an int >= 1")
+            check_positive_int(getattr(self, name), name, func)
         if self.batch_size != "auto" and not (_is_int(self.batch_size) and self.batch_size >= 1):
             raise PureposeError(f"{func}: batch_size={self.batch_size!r} must be 'auto' or >= 1")
         return hidden
@@ -276,7 +275,7 @@ class MLPRegressor:
         """
         func = "MLPRegressor.fit"
         hidden = self._check_params(func)
-        X, Y_rows, y_is_vector = _check_xy(X, Y, func, "X", "Y")
+        X, Y_rows, y_is_vector = _check_xy(X, Y, func)
         d, k = len(X[0]), len(Y_rows[0])
         if d > MAX_UNITS or k > MAX_UNITS:
             raise PureposeError(f"{func}: {d} features and {k} outputs; at most {MAX_UNITS}")
@@ -297,7 +296,7 @@ class MLPRegressor:
         coefs, intercepts = textbook.glorot_init([d, *hidden, k], self.activation, rng)
         validation = None
         if X_val is not None:
-            Xv, Yv, _ = _check_xy(X_val, Y_val, func, "X_val", "Y_val")
+            Xv, Yv, _ = _check_xy(X_val, Y_val, f"{func} (X_val, Y_val)")
             if len(Xv[0]) != d or len(Yv[0]) != k:
                 raise PureposeError(
                     f"{func}: X_val/Y_val have {len(Xv[0])}/{len(Yv[0])} columns, X/Y have {d}/{k}"
@@ -439,7 +438,7 @@ class MLPRegressor:
     def score(self, X: Matrix, Y: Vector | Matrix) -> float:
         """R^2 of ``predict(X)`` against Y, averaged over the outputs (:func:`r2_score`)."""
         func = "MLPRegressor.score"
-        X, Y_rows, _ = _check_xy(X, Y, func, "X", "Y")
+        X, Y_rows, _ = _check_xy(X, Y, func)
         P = self.predict(X)
         P_rows = [[p] for p in P] if self._y_is_vector else P
         if len(Y_rows[0]) != len(P_rows[0]):
@@ -565,19 +564,10 @@ _PARAMS = tuple(inspect.signature(MLPRegressor.__init__).parameters)[1:]  # as s
 # Helpers of fit
 
 
-def _check_xy(X: Any, Y: Any, func: str, x_name: str, y_name: str) -> tuple[Matrix, Matrix, bool]:
+def _check_xy(X: Any, Y: Any, func: str) -> tuple[Matrix, Matrix, bool]:
     """X as rows, Y as rows (a vector y becomes one column), and whether Y was a vector."""
-    n, _ = check_matrix(X, x_name, func)
-    is_matrix = isinstance(Y, Sequence) and len(Y) > 0 and isinstance(Y[0], Sequence)
-    if is_matrix:
-        n_y, _ = check_matrix(Y, y_name, func)
-        rows = Y
-    else:
-        n_y = check_vector(Y, y_name, func)
-        rows = [[y] for y in Y]
-    if n_y != n:
-        raise PureposeError(f"{func}: {x_name} has {n} rows but {y_name} has {n_y}")
-    return X, rows, not is_matrix
+    _, _, _, y_is_vector = check_xy(X, Y, func)
+    return X, rows_of(Y, y_is_vector), y_is_vector
 
 
 def _hold_out(

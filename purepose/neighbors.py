@@ -42,12 +42,12 @@ from __future__ import annotations
 import heapq
 import math
 import sys
-from collections.abc import Sequence
 from operator import mul, sub
 from typing import Any, Self
 
+from .checks import check_matrix, check_positive_int, check_xy, rows_of
 from .errors import NotFittedError, PureposeError
-from .linalg import check_matrix, check_vector, dot, matmul_transposed
+from .linalg import dot, matmul_transposed
 from .modelfile import FieldReader, load_json, save_json
 from .textbook import knn as textbook
 from .types import Matrix, PathLike, Vector
@@ -75,19 +75,6 @@ def _check_values(X: Matrix, name: str, func: str) -> None:
             f"{func}: {name} row {row} holds |value| {largest:.3g} > {MAX_ABS_VALUE:g} "
             "(squared distances would overflow)"
         )
-
-
-def _as_rows(Y: Any, n: int, func: str) -> tuple[Matrix, bool]:
-    is_matrix = isinstance(Y, Sequence) and len(Y) > 0 and isinstance(Y[0], Sequence)
-    if is_matrix:
-        n_y, _ = check_matrix(Y, "Y", func)
-        rows = [list(map(float, row)) for row in Y]
-    else:
-        n_y = check_vector(Y, "y", func)
-        rows = [[float(y)] for y in Y]
-    if n_y != n:
-        raise PureposeError(f"{func}: X has {n} rows but Y has {n_y}")
-    return rows, not is_matrix
 
 
 class KNeighborsRegressor:
@@ -124,9 +111,7 @@ class KNeighborsRegressor:
         )
 
     def _check_params(self, func: str) -> None:
-        k = self.n_neighbors
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise PureposeError(f"{func}: n_neighbors={k!r} must be an int >= 1")
+        check_positive_int(self.n_neighbors, "n_neighbors", func)
         if self.weights not in _WEIGHTS:
             raise PureposeError(
                 f"{func}: weights={self.weights!r} must be 'uniform' or 'distance'"
@@ -140,11 +125,11 @@ class KNeighborsRegressor:
         """Keep (a copy of) the training rows X (n x d) and targets Y (n x t, or a vector)."""
         func = "KNeighborsRegressor.fit"
         self._check_params(func)
-        n, _d = check_matrix(X, "X", func)
+        n, _, _, y_is_vector = check_xy(X, Y, func)
         if self.n_neighbors > n:
             raise PureposeError(f"{func}: n_neighbors={self.n_neighbors} > {n} training rows")
         _check_values(X, "X", func)
-        rows, y_is_vector = _as_rows(Y, n, func)
+        rows = [list(map(float, y)) for y in rows_of(Y, y_is_vector)]
         self._set_training([list(map(float, x)) for x in X], rows, y_is_vector)
         return self
 

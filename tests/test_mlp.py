@@ -533,7 +533,7 @@ def test_bad_data_and_use_before_fit():
     X, Y = _data(18, 10, 2, 2)
     with pytest.raises(NotFittedError, match="not fitted yet"):
         MLPRegressor().predict(X)
-    with pytest.raises(PureposeError, match="X has 10 rows but Y has 9"):
+    with pytest.raises(PureposeError, match="X has 10 samples but Y has 9"):
         MLPRegressor().fit(X, Y[:9])
     with pytest.raises(PureposeError, match="NaN or inf"):
         MLPRegressor().fit([[float("nan"), 1.0], *X[1:]], Y)
