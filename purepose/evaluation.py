@@ -35,9 +35,10 @@ from .errors import PureposeError
 from .hand import LandmarkAccumulator, LandmarkReport, format_landmark_table
 from .io import JOINT_NAMES
 from .metrics import ErrorAccumulator, Report, format_table
-from .model import PoseRegressor, SourceLike, _features_task, map_ordered, overlap
+from .model import PoseRegressor, SourceLike
 from .sources import as_source
 from .target_metrics import TargetAccumulator, TargetReport, format_target_table
+from .training import features_task, map_ordered, overlap
 
 MODEL, MEAN_POSE, ZERO_POSE = "model", "mean pose", "zero pose"
 
@@ -136,7 +137,7 @@ def evaluate(
     hand_accs = {name: LandmarkAccumulator() for name in accs} if angular and landmarks else {}
     tasks = [(s, model.config()) for s in items]
     with Progress(len(tasks), "evaluate", quiet=quiet) as progress:
-        for feats, layout in map_ordered(_features_task, tasks, n_jobs, progress):
+        for feats, layout in map_ordered(features_task, tasks, n_jobs, progress):
             name = layout.source["name"]
             model._check_layout(layout.n_channels, layout.target_names, name)
             if not layout.target_names:

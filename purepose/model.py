@@ -43,140 +43,40 @@ Statistical Learning*, 2nd ed., section 3.4.1 (ridge on standardized inputs).
 
 from __future__ import annotations
 
-import hashlib
 import math
-import multiprocessing
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
 from typing import Any, NamedTuple
 
-from ._util import Progress, atomic_write_text, load_json
+from ._util import Progress, atomic_write_text, load_json, log
+from .checks import check_positive_int
+from .eigensolvers import eigsh_randomized, eigsh_subspace
 from .errors import NotFittedError, PureposeError
+from .heads import DEFAULT_GRIDS, MODELS, HeadConfig, fit_head, grid_for, search
 from .linalg import matmul, matmul_transposed, solve_spd, transpose
-from .pca import eigsh_subspace
 from .recording import Recording
 from .regression import NormalEquations, ridge_path
 from .signal import DEFAULT_FEATURES, ema
 from .sources import Source, as_source
 from .target_metrics import TargetAccumulator
+from .training import Layout, features_task, map_ordered, training_task
 from .types import Matrix, PathLike, Vector
 from .windows import FeatureConfig, SessionFeatures, featurize
 
 SourceLike = Source | Recording | PathLike
 
-DEFAULT_ALPHAS = (0.01, 0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0)
-ALPHA_LIMITS = (1e-6, 1e9)
+DEFAULT_ALPHAS = DEFAULT_GRIDS["ridge"].values
 OUTLIER_Z = 50.0
 """A window whose features lie this many training standard deviations away is unlike
 the training data: prediction warns."""
-"""The grid is extended (by factors of 10) at most to these alphas (step 5)."""
-
-
-# ---------------------------------------------------------------------------
-# Worker tasks: module-level so they pickle; results merge in input order.
-
-
-def map_ordered(func: Callable[[Any], Any], items: Sequence[Any], n_jobs: int, progress: Progress):
-    """Yield ``func(item)`` in input order, in ``n_jobs`` worker processes if > 1."""
-    if n_jobs <= 1 or len(items) <= 1:
-        for item in items:
-            yield func(item)
-            progress.update()
-        return
-    # "spawn": a fresh interpreter per worker; fork() of a process that h5py or a
-    # caller has made multi-threaded can deadlock the child.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(n_jobs, len(items)), mp_context=context) as pool:
-        for result in pool.map(func, items):
-            yield result
-            progress.update()
-
-
-class Layout(NamedTuple):
-    """What a recording feeds a model: channels, targets, rate, and the file's identity."""
-
-    n_channels: int
-    target_names: tuple[str, ...]
-    target_unit: str
-    zero_is_rest: bool
-    sample_rate: float
-    source: dict[str, Any]
-
-
-def file_sha256(path: PathLike) -> str:
-    """SHA-256 of a file's bytes (hex), read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _featurize_with_layout(src: Source, config: FeatureConfig) -> tuple[SessionFeatures, Layout]:
-    """A source's features, and what a model must know of its file: channels, targets, identity."""
-    with src.open() as rec:
-        feats = featurize(src, config, recording=rec)
-        layout = Layout(
-            rec.n_channels,
-            rec.target_names,
-            rec.target_unit,
-            rec.zero_is_rest,
-            rec.sample_rate,
-            {"name": src.path.name, "sha256": file_sha256(src.path), "part": "all"},
-        )
-    return feats, _with_part(layout, src, feats)
-
-
-def _with_part(layout: Layout, src: Source, feats: SessionFeatures) -> Layout:
-    """The layout whose identity names the repetitions ``src`` uses of the file."""
-    reps = src.repetitions(None if feats.repetition is None else set(feats.repetition))
-    part = "all" if reps is None else sorted(reps)
-    return layout._replace(source={**layout.source, "part": part})
-
-
-def overlap(trained: dict[str, Any], scored: dict[str, Any]) -> bool:
-    """True if two parts of files share samples: the same bytes and a common repetition."""
-    if trained.get("sha256") != scored.get("sha256"):
-        return False
-    a, b = trained.get("part", "all"), scored.get("part", "all")
-    return a == "all" or b == "all" or bool(set(a) & set(b))
-
-
-def _training_rows(src: Source, feats: SessionFeatures) -> tuple[Matrix, Matrix]:
-    keep = feats.mask()
-    X = [x for x, k in zip(feats.X, keep) if k]
-    Y = [y for y, k in zip(feats.Y, keep) if k]
-    if not X:
-        raise PureposeError(
-            f"{src}: none of its {len(keep)} windows can be trained on (all targets invalid, "
-            "such as inverse-kinematics failures, or outside the chosen repetitions)"
-        )
-    return X, Y
-
-
-def _training_task(
-    task: tuple[Source, FeatureConfig, list[Source]],
-) -> tuple[NormalEquations, Layout, list[SessionFeatures], tuple[Vector, Vector]]:
-    """Statistics of one training source, and the features of validation parts of the same file.
-
-    The file is featurized once: its windows do not depend on which
-    repetitions are used, only the selection does.
-    """
-    src, config, same_file_val = task
-    feats, layout = _featurize_with_layout(src, config)
-    if not layout.target_names:
-        raise PureposeError(f"{src.path}: has no targets to train on")
-    X, Y = _training_rows(src, feats)
-    val = [feats.select(v) for v in same_file_val]
-    columns = list(zip(*Y))
-    target_range = ([min(c) for c in columns], [max(c) for c in columns])
-    return NormalEquations().update(X, Y), layout, val, target_range
-
-
-def _features_task(task: tuple[Source, FeatureConfig]) -> tuple[SessionFeatures, Layout]:
-    return _featurize_with_layout(*task)
+AUTO_COMPONENTS = 32
+"""``n_components="auto"``: the nonlinear heads see at most this many principal components
+(their cost grows with the dimension; on NinaPro DB1, kNN on 24 components of the 120
+features scores the same as on all of them)."""
+MAX_TRAIN_WINDOWS = 12_000
+"""The nonlinear heads train on at most this many windows, evenly spaced (windows 20 ms
+apart overlap by 80%: every third carries nearly all they say)."""
 
 
 # ---------------------------------------------------------------------------
@@ -195,7 +95,7 @@ class Prediction(NamedTuple):
         return self.values
 
 
-_PARAMS = (
+PARAMS = (
     "window_ms",
     "hop_ms",
     "window",
@@ -204,12 +104,19 @@ _PARAMS = (
     "threshold",
     "n_lags",
     "lag_step",
+    "model",
     "n_components",
     "alpha",
     "alphas",
     "smoothing",
     "label",
     "normalize",
+    "hidden_layer_sizes",
+    "learning_rate_init",
+    "max_epochs",
+    "neighbors",
+    "rff_components",
+    "max_train_windows",
     "max_iter",
     "tol",
     "random_state",
@@ -265,6 +172,8 @@ class PoseRegressor:
     purepose.errors.PureposeError: PoseRegressor: n_lags=-1 must be an integer in [0, 64]
     """
 
+    PARAMS = PARAMS  # the hyper-parameters' names, in get_params() order
+
     def __init__(
         self,
         *,
@@ -276,12 +185,19 @@ class PoseRegressor:
         threshold: float = 0.0,
         n_lags: int = 2,
         lag_step: int = 2,
-        n_components: int | None = None,
+        model: str = "ridge",
+        n_components: int | str | None = "auto",
         alpha: float = 1.0,
         alphas: Sequence[float] | None = None,
         smoothing: float | None = None,
         label: str = "end",
         normalize: str = "global",
+        hidden_layer_sizes: Sequence[int] = (128,),
+        learning_rate_init: float = 3e-3,
+        max_epochs: int = 100,
+        neighbors: Sequence[int] | None = None,
+        rff_components: int = 300,
+        max_train_windows: int = MAX_TRAIN_WINDOWS,
         max_iter: int = 1000,
         tol: float = 1e-10,
         random_state: int | None = 0,
@@ -294,12 +210,19 @@ class PoseRegressor:
         self.threshold = threshold
         self.n_lags = n_lags
         self.lag_step = lag_step
+        self.model = model
         self.n_components = n_components
         self.alpha = alpha
         self.alphas = alphas
         self.smoothing = smoothing
         self.label = label
         self.normalize = normalize
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.learning_rate_init = learning_rate_init
+        self.max_epochs = max_epochs
+        self.neighbors = neighbors
+        self.rff_components = rff_components
+        self.max_train_windows = max_train_windows
         self.max_iter = max_iter
         self.tol = tol
         self.random_state = random_state
@@ -308,10 +231,12 @@ class PoseRegressor:
 
     def get_params(self) -> dict[str, Any]:
         """Hyper-parameters as a JSON-ready dict."""
-        params = {name: getattr(self, name) for name in _PARAMS}
+        params = {name: getattr(self, name) for name in PARAMS}
         params["features"] = list(params["features"])
-        if params["alphas"] is not None:
-            params["alphas"] = [float(a) for a in params["alphas"]]
+        params["hidden_layer_sizes"] = list(params["hidden_layer_sizes"])
+        for name, kind in (("alphas", float), ("neighbors", int)):
+            if params[name] is not None:
+                params[name] = [kind(v) for v in params[name]]
         return params
 
     def config(self) -> FeatureConfig:
@@ -331,7 +256,8 @@ class PoseRegressor:
         config.validate()
         return config
 
-    def _check_params(self) -> FeatureConfig:
+    def check_params(self) -> FeatureConfig:
+        """Validate every hyper-parameter (one-line errors); return the feature config."""
         config = self.config()
         _check_alpha(self.alpha, "alpha=")
         for a in self.alphas or ():
@@ -341,9 +267,38 @@ class PoseRegressor:
         ):
             raise PureposeError(f"PoseRegressor: smoothing={self.smoothing!r} must lie in (0, 1]")
         nc = self.n_components
-        if nc is not None and (isinstance(nc, bool) or not isinstance(nc, int) or nc < 1):
-            raise PureposeError(f"PoseRegressor: n_components={nc!r} must be None or >= 1")
+        if nc not in (None, "auto") and (
+            isinstance(nc, bool) or not isinstance(nc, int) or nc < 1
+        ):
+            raise PureposeError(
+                f"PoseRegressor: n_components={nc!r} must be None, 'auto' or an int >= 1"
+            )
+        if self.model not in MODELS:
+            raise PureposeError(
+                f"PoseRegressor: model={self.model!r} must be one of {', '.join(MODELS)}"
+            )
+        for k in self.neighbors or ():
+            if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+                raise PureposeError(f"PoseRegressor: neighbors contains {k!r}; each must be >= 1")
+        for name in ("max_epochs", "rff_components", "max_train_windows"):
+            check_positive_int(getattr(self, name), name, "PoseRegressor")
         return config
+
+    def head_config(self) -> HeadConfig:
+        """What the nonlinear heads need (purepose.heads)."""
+        return HeadConfig(
+            hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+            learning_rate_init=self.learning_rate_init,
+            max_epochs=self.max_epochs,
+            rff_components=self.rff_components,
+            random_state=self.random_state,
+        )
+
+    def n_scores(self, n_features: int) -> int | None:
+        """The PCA dimension: ``n_components``, or for "auto" none for ridge, else <= 32."""
+        if self.n_components == "auto":
+            return None if self.model == "ridge" else min(AUTO_COMPONENTS, n_features)
+        return self.n_components  # type: ignore[return-value]
 
     # -- fitting ------------------------------------------------------------
 
@@ -361,23 +316,61 @@ class PoseRegressor:
         are featurized in worker processes and their statistics merged in
         order, so the result is identical to ``n_jobs=1``.
         """
-        config = self._check_params()
+        config = self.check_params()
         train = [as_source(s) for s in sources]
         val = [as_source(s) for s in val_sessions or ()]
         if not train:
             raise PureposeError("PoseRegressor.fit: no training sources given")
-        acc, val_feats = self._statistics(train, val, config, n_jobs, quiet)  # 1
+        acc, val_feats, rows = self._statistics(train, val, config, n_jobs, quiet)  # 1
         self._standardize(acc)  # 2
         self._project(acc)  # 3
-        path = self._ridge_path(acc)  # 4: alpha -> (coef, intercept), grown as step 5 asks
+        self._fold_projection()
         self.mean_pose_ = acc.y_mean()
         trained_files = {s.path for s in train}
         other_val = [v for v in val if v.path not in trained_files]
         val_feats += self._validation_features(other_val, config, n_jobs, quiet)
-        self.alpha_, self.val_scores_ = self._choose_alpha(path, val_feats)  # 5
-        self.coef_, self.intercept_ = path(self.alpha_)
+        if self.model == "ridge":  # 4, 5: every alpha from the one pass of statistics
+            path = self._ridge_path(acc)
+            self.alpha_, self.val_scores_ = self._choose_alpha(path, val_feats)
+            self.coef_, self.intercept_ = path(self.alpha_)
+            self.head_, self.n_neighbors_ = None, None
+        else:  # 4, 5: a nonlinear head on the (thinned) standardized rows
+            self._fit_head(rows, val_feats, quiet)
         self._fold()  # 6
         return self
+
+    def _fit_head(
+        self, rows: tuple[Matrix, Matrix], val_feats: list[SessionFeatures], quiet: bool
+    ) -> None:
+        X, Y = rows
+        step = -(-len(X) // self.max_train_windows)  # ceil: evenly spaced, at most the limit
+        Z = self.transform(X[::step])
+        val_Z = [self.transform(f.X) for f in val_feats]
+        grid = grid_for(self.model, self.neighbors if self.model == "knn" else self.alphas)
+
+        def score(predictions: Matrix) -> float:  # concatenated validation windows
+            parts, start = [], 0
+            for z in val_Z:
+                parts.append(predictions[start : start + len(z)])
+                start += len(z)
+            return self._score(val_feats, parts)
+
+        log(f"fit: {self.model} head on {len(Z)} training windows", quiet=quiet)
+        head, value, self.val_scores_ = fit_head(
+            self.model,
+            Z,
+            Y[::step],
+            [z for zs in val_Z for z in zs],
+            [y for f in val_feats for y in f.Y],
+            score,
+            self.head_config(),
+            grid,
+            quiet,
+        )
+        self.head_ = head
+        self.n_neighbors_ = value if self.model == "knn" else None
+        self.alpha_ = None if self.model == "knn" else value
+        self.coef_ = self.intercept_ = None
 
     def _statistics(
         self,
@@ -386,20 +379,25 @@ class PoseRegressor:
         config: FeatureConfig,
         n_jobs: int,
         quiet: bool,
-    ) -> tuple[NormalEquations, list[SessionFeatures]]:
-        """Normal equations of the training windows, and validation windows of the same files."""
-        tasks = [(s, config, [v for v in val if v.path == s.path]) for s in train]
+    ) -> tuple[NormalEquations, list[SessionFeatures], tuple[Matrix, Matrix] | None]:
+        """Normal equations of the training windows, their rows for a nonlinear head, and
+        the validation windows of the same files (purepose.training)."""
+        keep_rows = self.model != "ridge"
+        tasks = [(s, config, [v for v in val if v.path == s.path], keep_rows) for s in train]
         acc = NormalEquations()
         layouts, val_feats, lows, highs = [], [], [], []
+        X: Matrix = []
+        Y: Matrix = []
         with Progress(len(tasks), "featurize training data", quiet=quiet) as progress:
-            for part, layout, same_file_val, (lo, hi) in map_ordered(
-                _training_task, tasks, n_jobs, progress
-            ):
-                acc = acc.merge(part)
-                layouts.append(layout)
-                val_feats += [(f.name, f) for f in same_file_val]
-                lows.append(lo)
-                highs.append(hi)
+            for part in map_ordered(training_task, tasks, n_jobs, progress):
+                acc = acc.merge(part.statistics)
+                layouts.append(part.layout)
+                val_feats += part.same_file_val
+                lows.append(part.target_range[0])
+                highs.append(part.target_range[1])
+                if part.rows is not None:
+                    X += part.rows[0]
+                    Y += part.rows[1]
         self._set_layout(layouts, config)
         self.target_min_ = [min(v) for v in zip(*lows)]
         self.target_max_ = [max(v) for v in zip(*highs)]
@@ -408,7 +406,8 @@ class PoseRegressor:
                 f"PoseRegressor.fit: {acc.n_samples} training window(s); need >= 2"
             )
         self.n_samples_ = acc.n_samples
-        return acc, [self.scored_windows(f, f.mask()) for _, f in val_feats]
+        rows = (X, Y) if keep_rows else None
+        return acc, [self.scored_windows(f, f.mask()) for f in val_feats], rows
 
     def _set_layout(self, layouts: list[Layout], config: FeatureConfig) -> None:
         first = layouts[0]
@@ -435,23 +434,22 @@ class PoseRegressor:
         self.scale_ = [math.sqrt(m / n) or 1.0 for m in _diagonal(acc.xtx())]
 
     def _project(self, acc: NormalEquations) -> None:
-        if self.n_components is None:
+        k = self.n_scores(acc.n_features)
+        if k is None:
             self.components_ = self.explained_variance_ = None
             return
-        if self.n_components > acc.n_features:
+        if k > acc.n_features:
             raise PureposeError(
-                f"PoseRegressor.fit: n_components={self.n_components} exceeds "
-                f"n_features={acc.n_features}"
+                f"PoseRegressor.fit: n_components={k} exceeds n_features={acc.n_features}"
             )
         n, inv = acc.n_samples, [1.0 / s for s in self.scale_]
         cov = [[m * a * b / (n - 1) for m, b in zip(row, inv)] for row, a in zip(acc.xtx(), inv)]
-        eigvals, eigvecs, _ = eigsh_subspace(
-            cov,
-            self.n_components,
-            max_iter=self.max_iter,
-            tol=self.tol,
-            random_state=self.random_state,
-        )
+        if self.n_components == "auto":  # a head's dimension reduction: approximate is enough
+            eigvals, eigvecs, _ = eigsh_randomized(cov, k, random_state=self.random_state)
+        else:
+            eigvals, eigvecs, _ = eigsh_subspace(
+                cov, k, max_iter=self.max_iter, tol=self.tol, random_state=self.random_state
+            )
         self.components_, self.explained_variance_ = eigvecs, eigvals
 
     def _ridge_path(self, acc: NormalEquations) -> Callable[[float], tuple[Matrix, Vector]]:
@@ -489,7 +487,7 @@ class PoseRegressor:
         tasks = [(s, config) for s in val]
         feats = []
         with Progress(len(tasks), "featurize validation data", quiet=quiet) as progress:
-            for f, layout in map_ordered(_features_task, tasks, n_jobs, progress):
+            for f, layout in map_ordered(features_task, tasks, n_jobs, progress):
                 self._check_layout(layout.n_channels, layout.target_names, layout.source["name"])
                 feats.append(self.scored_windows(f, f.mask()))
         return feats
@@ -505,44 +503,26 @@ class PoseRegressor:
     def _choose_alpha(
         self, path, val_feats: list[SessionFeatures]
     ) -> tuple[float, dict[str, float]]:
+        """Step 5: the alpha with the best validation score, the grid grown at its ends."""
         if not val_feats:
             return float(self.alpha), {}
-        grid = sorted(float(a) for a in (self.alphas or DEFAULT_ALPHAS))
-        scores: dict[float, float] = {}
-        while True:
-            for alpha in grid:
-                if alpha not in scores:
-                    scores[alpha] = self.validation_score(val_feats, *path(alpha))
-            alphas = sorted(scores)
-            best = min(alphas, key=lambda a: (scores[a], -a))
-            lo, hi = ALPHA_LIMITS
-            if best == alphas[-1] and best * 10 <= hi * (1 + 1e-9):
-                grid = [best * 10.0]
-            elif best == alphas[0] and best / 10 >= lo * (1 - 1e-9):
-                grid = [best / 10.0]
-            else:
-                break
-        if best in (alphas[0], alphas[-1]) and len(alphas) > 1:
-            warnings.warn(
-                f"PoseRegressor: the best ridge alpha {best:g} is at the limit of the search "
-                f"({alphas[0]:g} .. {alphas[-1]:g})",
-                stacklevel=3,
-            )
-        return best, {repr(a): scores[a] for a in alphas}
+
+        def score_of(alpha: float) -> float:
+            A, b = self._linear_map(*path(alpha))
+            return self._score(val_feats, [_apply_linear(f.X, A, b) for f in val_feats])
+
+        return search(grid_for("ridge", self.alphas), score_of, "ridge alpha")
 
     @property
     def val_metric_(self) -> str:
         """The validation score: "mae_deg" for joint angles in radians, "nmae" otherwise."""
         return "mae_deg" if self.target_unit_ == "rad" else "nmae"
 
-    def validation_score(
-        self, feats: list[SessionFeatures], coef: Matrix, intercept: Vector
-    ) -> float:
-        """The score ``val_metric_`` of one (coef, intercept) on validation features."""
-        A, b = self._linear_map(coef, intercept)
+    def _score(self, feats: list[SessionFeatures], predictions: list[Matrix]) -> float:
+        """The score ``val_metric_`` of one prediction per session (smoothed, then masked)."""
         acc = TargetAccumulator(len(self.target_names_))
-        for f in feats:
-            acc.update(f.Y, self._smooth(_apply_linear(f.X, A, b)), f.mask())
+        for f, pred in zip(feats, predictions, strict=True):
+            acc.update(f.Y, self._smooth(pred), f.mask())
         if self.val_metric_ == "mae_deg":
             return math.degrees(math.fsum(acc.abs_sums()) / (acc.n_frames * acc.n_targets))
         report = acc.report(self.target_names_, self.target_unit_)
@@ -568,12 +548,25 @@ class PoseRegressor:
             raise PureposeError("PoseRegressor: the coefficients are too large to compute with")
         return A, c
 
+    def _fold_projection(self) -> None:
+        """Standardization and PCA as one affine map, z = P x + p: what a head sees."""
+        n_scores = len(self.scale_) if self.components_ is None else len(self.components_)
+        identity = [[float(i == j) for j in range(n_scores)] for i in range(n_scores)]
+        self._P, self._p = self._linear_map(identity, [0.0] * n_scores)
+
     def _fold(self) -> None:
-        self._A, self._b = self._linear_map(self.coef_, self.intercept_)
+        """Step 6: one affine map for prediction (ridge) or for the head's input (the others)."""
+        self._fold_projection()
+        if self.head_ is None:
+            self._A, self._b = self._linear_map(self.coef_, self.intercept_)
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "coef_"):
+        if not hasattr(self, "head_"):
             raise NotFittedError("PoseRegressor: not fitted yet; call fit() or load() first")
+
+    def transform(self, X: Matrix) -> Matrix:
+        """The rows a head sees: z = W ((x - mean) / scale), W the PCA components (or none)."""
+        return _apply_linear(X, self._P, self._p)
 
     def _check_layout(
         self, n_channels: int, target_names: Sequence[str] | None, name: str
@@ -604,7 +597,12 @@ class PoseRegressor:
                 f"PoseRegressor.predict_features: X has {len(X[0])} features, "
                 f"the model expects {self.n_features_in_}"
             )
-        return _apply_linear(X, self._A, self._b)
+        return self._predict_rows(X)
+
+    def _predict_rows(self, X: Matrix) -> Matrix:
+        if self.head_ is None:
+            return _apply_linear(X, self._A, self._b)
+        return self.head_.predict(self.transform(X))
 
     def featurize(self, source: SourceLike) -> SessionFeatures:
         """The model's windows, features, targets and masks for one source."""
@@ -628,7 +626,7 @@ class PoseRegressor:
                 f"the model expects {self.n_features_in_} (different channel count?)"
             )
         self._check_inputs(feats)
-        values = self._smooth(_apply_linear(feats.X, self._A, self._b))
+        values = self._smooth(self._predict_rows(feats.X))
         self._check_predictions(feats.name, values)
         return Prediction(feats.time, values)
 
@@ -703,7 +701,9 @@ class PoseRegressor:
         """Rebuild a fitted model, validating every field (clear error on the first bad one)."""
         from .model_json import model_from_dict
 
-        return model_from_dict(cls, data, source)
+        model = model_from_dict(cls, data, source)
+        model._fold()
+        return model
 
     @classmethod
     def load(cls, path: PathLike) -> PoseRegressor:

@@ -9,7 +9,9 @@ A model file is plain JSON (never pickle), readable by eye:
     feature_names, n_samples             the feature columns; training windows
     mean, scale                          the standardization
     components, explained_variance       the PCA (null without)
-    coef, intercept, alpha               the ridge solution
+    coef, intercept, alpha               the ridge solution (model "ridge")
+    head, alpha or n_neighbors           a nonlinear head's estimator and its chosen
+                                         hyper-parameter (models "mlp", "knn", "rff")
     val_metric, val_scores               the validation search (alpha -> score)
     mean_pose                            each target's training mean (the baseline)
     trained_on                           name, SHA-256 and part of each training file
@@ -58,7 +60,9 @@ def model_to_dict(model: Any) -> dict[str, Any]:
         "explained_variance": model.explained_variance_,
         "coef": model.coef_,
         "intercept": model.intercept_,
+        "head": None if model.head_ is None else model.head_.to_dict(),
         "alpha": model.alpha_,
+        "n_neighbors": model.n_neighbors_,
         "val_metric": model.val_metric_,
         "val_scores": model.val_scores_,
         "mean_pose": model.mean_pose_,
@@ -153,8 +157,6 @@ def _upgrade_v1(data: dict[str, Any], reader: _Reader) -> dict[str, Any]:
 
 def model_from_dict(cls: type, data: Any, source: str = "model") -> Any:
     """Rebuild a fitted PoseRegressor from a model dict, checking every field first."""
-    from .model import _PARAMS
-
     reader = _Reader(data, source)
     if not isinstance(data, dict):
         raise reader.fail("model file must hold a JSON object")
@@ -169,16 +171,18 @@ def model_from_dict(cls: type, data: Any, source: str = "model") -> Any:
             f"model format version {str(version)[:20]} is not supported (expected 2)"
         )
     params = reader.get("params")
-    if not isinstance(params, dict) or set(params) != set(_PARAMS):
-        raise reader.fail(f"'params' must hold exactly {list(_PARAMS)}")
+    if isinstance(params, dict) and version == 1:  # 0.1's models had ridge only
+        params = {**{name: cls().get_params()[name] for name in cls.PARAMS}, **params}
+        params["model"] = "ridge"
+    if not isinstance(params, dict) or set(params) != set(cls.PARAMS):
+        raise reader.fail(f"'params' must hold exactly {list(cls.PARAMS)}")
     model = cls(**params)
     try:
-        config = model._check_params()
+        config = model.check_params()
     except PureposeError as exc:
         raise reader.fail(f"bad hyper-parameter: {exc}") from None
     _read_layout(reader, model, config)
     _read_numbers(reader, model)
-    model._fold()
     return model
 
 
@@ -235,6 +239,33 @@ def _target_range(reader: _Reader, n_targets: int) -> tuple[Vector, Vector]:
     return low, high
 
 
+def _read_estimator(reader: _Reader, model: Any, n_scores: int, n_targets: int) -> None:
+    """The ridge solution, or a nonlinear head, and the hyper-parameter chosen for it."""
+    from .heads import Head
+
+    if model.model == "ridge":
+        if reader.data.get("head") is not None:
+            raise reader.fail("'head' must be null for a ridge model")
+        model.coef_ = reader.matrix("coef", n_targets, n_scores)
+        model.intercept_ = reader.vector("intercept", n_targets)
+        model.head_, model.n_neighbors_ = None, None
+        model.alpha_ = reader.number(reader.get("alpha"), "'alpha'")
+        return
+    if reader.data.get("coef") is not None or reader.data.get("intercept") is not None:
+        raise reader.fail(f"'coef' and 'intercept' must be null for a {model.model} model")
+    model.coef_ = model.intercept_ = None
+    model.head_ = Head.from_dict(reader.get("head"), reader.source, n_scores, n_targets)
+    if model.head_.kind != model.model:
+        raise reader.fail(f"the head is {model.head_.kind}, the params say {model.model}")
+    if model.model == "knn":
+        model.alpha_ = None
+        k = reader.integer(reader.get("n_neighbors"), "'n_neighbors'", 1, 10**9)
+        model.n_neighbors_ = k
+    else:
+        model.n_neighbors_ = None
+        model.alpha_ = reader.number(reader.get("alpha"), "'alpha'")
+
+
 def _read_numbers(reader: _Reader, model: Any) -> None:
     n_features, n_targets = model.n_features_in_, len(model.target_names_)
     model.n_samples_ = reader.integer(reader.get("n_samples"), "'n_samples'", 2, 10**15)
@@ -242,22 +273,20 @@ def _read_numbers(reader: _Reader, model: Any) -> None:
     model.scale_ = reader.vector("scale", n_features)
     if any(s <= 0 for s in model.scale_):
         raise reader.fail("'scale' entries must be > 0")
-    if model.n_components is None:
+    n_scores = model.n_scores(n_features)
+    if n_scores is None:
         if reader.get("components") is not None:
-            raise reader.fail("'components' must be null when n_components is null")
+            raise reader.fail("'components' must be null when the model has no PCA")
         model.components_ = model.explained_variance_ = None
         n_scores = n_features
     else:
-        n_scores = model.n_components
         if n_scores > n_features:
             raise reader.fail(f"n_components={n_scores} exceeds the {n_features} features")
         model.components_ = reader.matrix("components", n_scores, n_features)
         model.explained_variance_ = reader.vector("explained_variance", n_scores)
-    model.coef_ = reader.matrix("coef", n_targets, n_scores)
-    model.intercept_ = reader.vector("intercept", n_targets)
+    _read_estimator(reader, model, n_scores, n_targets)
     model.mean_pose_ = reader.vector("mean_pose", n_targets)
     model.target_min_, model.target_max_ = _target_range(reader, n_targets)
-    model.alpha_ = reader.number(reader.get("alpha"), "'alpha'")
     metric = reader.get("val_metric")
     if metric not in ("mae_deg", "nmae"):
         raise reader.fail("'val_metric' must be 'mae_deg' or 'nmae'")

@@ -33,12 +33,41 @@ def model_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--lags", type=int, default=2, help="past windows appended to each row (2)")
     g.add_argument("--lag-step", type=int, default=2, help="windows between lags (2)")
-    g.add_argument("--components", type=int, default=None, help="PCA dimension (default: none)")
+    g.add_argument(
+        "--model",
+        choices=("ridge", "mlp", "knn", "rff"),
+        default="ridge",
+        help="the head on the standardized features: ridge, an MLP, k nearest neighbours, or "
+        "random cosine features + ridge (ridge)",
+    )
+    g.add_argument(
+        "--components",
+        default="auto",
+        help="PCA dimension, none, or auto (auto: none for ridge, at most 32 for the others)",
+    )
     g.add_argument("--alpha", type=float, default=1.0, help="ridge penalty without --val (1.0)")
     g.add_argument(
         "--alphas",
         default=None,
-        help="comma-separated ridge grid searched on --val (1e-2..1e4, extended at its ends)",
+        help="comma-separated penalty grid searched on --val (ridge 1e-2..1e4, rff 1e-2..1e2, "
+        "mlp 1e-4,1e-2; extended at its ends)",
+    )
+    g.add_argument(
+        "--neighbors", default=None, help="knn: comma-separated k searched on --val (5,10,20,40)"
+    )
+    g.add_argument(
+        "--hidden", default="128", help="mlp: hidden layer sizes, comma-separated (128)"
+    )
+    g.add_argument("--epochs", type=int, default=100, help="mlp: at most this many epochs (100)")
+    g.add_argument(
+        "--learning-rate", type=float, default=3e-3, help="mlp: Adam's step size (3e-3)"
+    )
+    g.add_argument("--rff-components", type=int, default=300, help="rff: random features (300)")
+    g.add_argument(
+        "--max-train-windows",
+        type=int,
+        default=12_000,
+        help="mlp/knn/rff: train on at most this many windows, evenly spaced (12000)",
     )
     g.add_argument("--smoothing", type=float, default=None, help="EMA factor in (0, 1] (off)")
     g.add_argument("--label", choices=("end", "center"), default="end", help="window label (end)")
@@ -61,6 +90,25 @@ def floats(text: str | None, what: str) -> list[float] | None:
         raise PureposeError(f"{what}={text!r} must be comma-separated numbers") from None
 
 
+def _components(text: str) -> int | str | None:
+    if text in ("auto", "none"):
+        return None if text == "none" else "auto"
+    try:
+        return int(text)
+    except ValueError:
+        raise PureposeError(f"--components {text!r} must be auto, none or a number") from None
+
+
+def _ints(text: str, what: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise PureposeError(f"{what} {text!r} must be comma-separated whole numbers") from None
+    if not values:
+        raise PureposeError(f"{what} {text!r} names no number")
+    return values
+
+
 def regressor_from_args(args: argparse.Namespace):
     from purepose.model import PoseRegressor
 
@@ -74,14 +122,21 @@ def regressor_from_args(args: argparse.Namespace):
         features=tuple(f.strip() for f in args.features.split(",") if f.strip()),
         n_lags=args.lags,
         lag_step=args.lag_step,
-        n_components=args.components,
+        model=args.model,
+        n_components=_components(args.components),
         alpha=args.alpha,
         alphas=floats(args.alphas, "--alphas"),
         smoothing=args.smoothing,
         label=args.label,
         normalize=args.normalize,
+        hidden_layer_sizes=_ints(args.hidden, "--hidden"),
+        learning_rate_init=args.learning_rate,
+        max_epochs=args.epochs,
+        neighbors=_ints(args.neighbors, "--neighbors") if args.neighbors else None,
+        rff_components=args.rff_components,
+        max_train_windows=args.max_train_windows,
     )
-    model._check_params()  # bad hyper-parameters fail before any data is read
+    model.check_params()  # bad hyper-parameters fail before any data is read
     return model
 
 
@@ -138,14 +193,16 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     print(
         f"wrote {args.out}: {len(train)} training and {len(val or [])} validation source(s), "
         f"{model.n_samples_} training windows, {model.n_features_in_} features, "
-        f"{len(model.target_names_)} targets ({model.target_unit_}), alpha={model.alpha_:g}",
+        f"{len(model.target_names_)} targets ({model.target_unit_}), {model.model} "
+        + (f"k={model.n_neighbors_}" if model.model == "knn" else f"alpha={model.alpha_:g}"),
         file=report,
     )
     unit = "deg" if model.val_metric_ == "mae_deg" else "(nMAE)"
     what = "val MAE" if model.val_metric_ == "mae_deg" else "val nMAE"
-    for alpha, score in model.val_scores_.items():
-        mark = "  <- chosen" if float(alpha) == model.alpha_ else ""
-        print(f"  {what} at alpha={float(alpha):g}: {score:.4g} {unit}{mark}", file=report)
+    name, chosen = ("k", model.n_neighbors_) if model.model == "knn" else ("alpha", model.alpha_)
+    for value, score in model.val_scores_.items():
+        mark = "  <- chosen" if float(value) == chosen else ""
+        print(f"  {what} at {name}={float(value):g}: {score:.4g} {unit}{mark}", file=report)
     return 0
 
 
