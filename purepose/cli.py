@@ -169,7 +169,8 @@ def _model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--features",
         default="rms,mav,wl,logpow",
-        help="comma-separated subset of rms,mav,wl,zc,ssc,logpow (rms,mav,wl,logpow)",
+        help="comma-separated subset of rms,mav,wl,zc,ssc,logpow, spatial, logband,mnf,mdf "
+        "(spectral), activity,mobility,complexity (Hjorth) (rms,mav,wl,logpow)",
     )
     g.add_argument("--lags", type=int, default=2, help="past windows appended to each row (2)")
     g.add_argument("--lag-step", type=int, default=2, help="windows between lags (2)")

@@ -13,6 +13,14 @@ Each window of each channel ``x`` is summarised by a few numbers
 * SSC     number of i with (x[i]-x[i-1]) * (x[i]-x[i+1]) > 0 and
           max(|x[i]-x[i-1]|, |x[i]-x[i+1]|) >= threshold
 * LOGPOW  log( (1/N) * sum x[i]^2 + eps )
+* SPATIAL LOGPOW of the channel minus the mean LOGPOW over the C channels,
+          log(p_c + eps) - (1/C) sum_c' log(p_c' + eps): the spatial pattern of
+          power across the electrodes, unchanged by a gain common to all channels
+
+and, from purepose.spectral (formulas, method and cost there), the
+frequency features LOGBAND (log power in each band of ``bands``, Hz, one
+column per band), MNF and MDF (mean and median frequency, Hz), which need the
+``sample_rate``, and the Hjorth parameters ACTIVITY, MOBILITY, COMPLEXITY.
 
 A difference, crossing or slope change *belongs* to a window only if every
 sample it uses lies inside the window (WL and ZC use the pair i, i+1; SSC uses
@@ -82,7 +90,7 @@ from .channels import check_rows as _check_rows
 from .channels import columns as _columns  # noqa: F401 (tests call signal._columns)
 from .channels import transpose_checked as _transpose
 from .errors import PureposeError
-from .filters import (
+from .filters import (  # re-exported: the filters lived here first
     biquad_coefficients,
     ema,
     envelope,
@@ -90,18 +98,31 @@ from .filters import (
     highpass_first_order,
     lfilter,
 )
+from .spectral import (
+    DEFAULT_BANDS,
+    HJORTH_FEATURES,
+    SPECTRAL_FEATURES,
+    band_bins,
+    band_name,
+    check_sample_rate,
+    hjorth_features,
+    spectral_features,
+)
 from .types import Matrix
 
 __all__ = [
+    "DEFAULT_BANDS",
     "DEFAULT_FEATURES",
     "FEATURES",
     "IK_FAILURE_ATOL",
     "SAMPLE_RATE",
+    "TIME_FEATURES",
     "biquad_coefficients",
     "ema",
     "envelope",
     "extract_features",
     "feature_names",
+    "feature_widths",
     "filter_channels",
     "highpass_first_order",
     "lag_stack",
@@ -114,7 +135,8 @@ __all__ = [
 ]
 
 SAMPLE_RATE = 2000.0  # Hz, the emg2pose rate (also purepose.io.SAMPLE_RATE)
-FEATURES = ("rms", "mav", "wl", "zc", "ssc", "logpow")
+TIME_FEATURES = ("rms", "mav", "wl", "zc", "ssc", "logpow")
+FEATURES = (*TIME_FEATURES, "spatial", *SPECTRAL_FEATURES, *HJORTH_FEATURES)
 DEFAULT_FEATURES = ("rms", "mav", "wl", "logpow")
 IK_FAILURE_ATOL = 1e-8  # |angle| <= this counts as zero (same as purepose.io.IK_FAILURE_ATOL)
 _MAX_PIECES = 32  # windows made of more pieces use the head + tail plan (module docstring)
@@ -278,11 +300,20 @@ def window_times(
 # Features
 
 
-def feature_names(features: Sequence[str], n_channels: int) -> list[str]:
+def feature_names(
+    features: Sequence[str],
+    n_channels: int,
+    *,
+    bands: Sequence[tuple[float, float]] = DEFAULT_BANDS,
+) -> list[str]:
     """Column names of :func:`extract_features`, feature-major: rms_ch00 .. rms_ch15, mav_ch00 ...
+
+    LOGBAND gives one block of columns per band, named by its edges in Hz.
 
     >>> feature_names(("rms", "zc"), 2)
     ['rms_ch00', 'rms_ch01', 'zc_ch00', 'zc_ch01']
+    >>> feature_names(("logband", "mnf"), 1, bands=[(20, 60), (60, 120)])
+    ['logband20-60_ch00', 'logband60-120_ch00', 'mnf_ch00']
     >>> feature_names(("power",), 2)
     Traceback (most recent call last):
     ...
@@ -291,7 +322,21 @@ def feature_names(features: Sequence[str], n_channels: int) -> list[str]:
     names = _check_features("feature_names", features)
     if isinstance(n_channels, bool) or not isinstance(n_channels, int) or n_channels < 1:
         raise PureposeError(f"feature_names: n_channels={n_channels!r} must be an integer >= 1")
-    return [f"{name}_ch{ch:02d}" for name in names for ch in range(n_channels)]
+    stems = []
+    for name in names:
+        stems += [band_name(b) for b in bands] if name == "logband" else [name]
+    return [f"{stem}_ch{ch:02d}" for stem in stems for ch in range(n_channels)]
+
+
+def feature_widths(
+    features: Sequence[str], *, bands: Sequence[tuple[float, float]] = DEFAULT_BANDS
+) -> int:
+    """Columns per channel: one per feature, ``len(bands)`` for LOGBAND.
+
+    >>> feature_widths(("rms", "logband"), bands=[(20, 60), (60, 120)])
+    3
+    """
+    return sum(len(bands) if name == "logband" else 1 for name in features)
 
 
 def _check_features(where: str, features: Sequence[str]) -> tuple[str, ...]:
@@ -486,18 +531,23 @@ def extract_features(
     features: Sequence[str] = DEFAULT_FEATURES,
     threshold: float = 0.0,
     eps: float = 1e-12,
+    sample_rate: float = SAMPLE_RATE,
+    bands: Sequence[tuple[float, float]] = DEFAULT_BANDS,
 ) -> Matrix:
     """Per-channel features of every sliding window (see the module docstring for formulas).
 
-    ``emg``: n_samples x n_channels. Returns n_windows x (len(features) * n_channels),
-    columns feature-major ``[f0_ch0 .. f0_chC, f1_ch0 ..]`` (names from
-    :func:`feature_names`), windows from ``window_bounds(n_samples, window, hop)``.
-    At 2 kHz the defaults are 100 ms windows every 20 ms. ``threshold`` (>= 0,
-    in EMG units) is the minimum amplitude step for ZC and SSC; ``eps`` (> 0)
-    keeps LOGPOW finite on a silent window. ZC and SSC are counts (as floats).
+    ``emg``: n_samples x n_channels. Returns n_windows x (width * n_channels),
+    width = :func:`feature_widths`, columns feature-major ``[f0_ch0 .. f0_chC,
+    f1_ch0 ..]`` (names from :func:`feature_names`), windows from
+    ``window_bounds(n_samples, window, hop)``. At 2 kHz the defaults are 100 ms
+    windows every 20 ms. ``threshold`` (>= 0, in EMG units) is the minimum
+    amplitude step for ZC and SSC; ``eps`` (> 0) keeps LOGPOW, SPATIAL and
+    LOGBAND finite on a silent window. ZC and SSC are counts (as floats).
+    ``sample_rate`` (Hz, emg2pose's 2000 by default) places the frequency bins
+    of LOGBAND, MNF and MDF; ``bands`` are LOGBAND's (lo, hi) edges in Hz.
 
     >>> x = [[0.0], [3.0], [-1.0], [2.0], [2.0]]
-    >>> [round(v, 4) for v in extract_features(x, window=5, hop=1, features=FEATURES)[0]]
+    >>> [round(v, 4) for v in extract_features(x, window=5, hop=1, features=TIME_FEATURES)[0]]
     [1.8974, 1.6, 10.0, 2.0, 2.0, 1.2809]
     >>> extract_features(x, window=5, hop=1, features=("zc", "ssc"), threshold=3.5)
     [[1.0, 2.0]]
@@ -512,6 +562,9 @@ def extract_features(
         raise PureposeError(f"extract_features: threshold={threshold} must be finite and >= 0")
     if not (math.isfinite(eps) and eps > 0.0):
         raise PureposeError(f"extract_features: eps={eps} must be finite and > 0")
+    check_sample_rate(sample_rate, "extract_features")
+    if "logband" in names:
+        band_bins(bands, window, sample_rate, "extract_features")  # a bad band fails first
     _check_rows("extract_features", emg)
     if len(emg) < window:
         raise PureposeError(
@@ -520,17 +573,53 @@ def extract_features(
     # The windows' plan first, the columns second: building the plan makes
     # many small objects, and every garbage collection they trigger while the
     # columns are young traverses all n_samples x n_channels list slots.
-    ranges = _Ranges.of(window_bounds(len(emg), window, hop))
-    per_channel = [
-        _channel_features(col, ranges, names, threshold, eps)
-        for col in _transpose("extract_features", emg)
+    bounds = window_bounds(len(emg), window, hop)
+    ranges = _Ranges.of(bounds)
+    time_names = tuple(n for n in names if n in TIME_FEATURES)
+    if "spatial" in names and "logpow" not in time_names:
+        time_names += ("logpow",)
+    per_channel = []
+    for col in _transpose("extract_features", emg):
+        chan = {
+            k: [v] for k, v in _channel_features(col, ranges, time_names, threshold, eps).items()
+        }
+        if not set(names).isdisjoint(SPECTRAL_FEATURES):
+            chan.update(
+                spectral_features(
+                    col,
+                    window,
+                    hop,
+                    len(bounds),
+                    names,
+                    sample_rate=sample_rate,
+                    bands=bands,
+                    eps=eps,
+                )
+            )
+        chan.update({k: [v] for k, v in hjorth_features(col, bounds, names).items()})
+        per_channel.append(chan)
+    if "spatial" in names:
+        _add_spatial(per_channel)
+    feature_columns = [
+        column
+        for name in names
+        for block in range(len(per_channel[0][name]))
+        for column in (chan[name][block] for chan in per_channel)
     ]
-    feature_columns = [chan[name] for name in names for chan in per_channel]
     return [list(row) for row in zip(*feature_columns)]
 
 
+def _add_spatial(per_channel: list[dict[str, list[list[float]]]]) -> None:
+    """SPATIAL: each channel's LOGPOW minus the mean LOGPOW of all channels, window by window."""
+    logpow = [chan["logpow"][0] for chan in per_channel]
+    n = len(logpow)
+    means = [math.fsum(values) / n for values in zip(*logpow)]
+    for chan, values in zip(per_channel, logpow):
+        chan["spatial"] = [list(map(_sub, values, means))]
+
+
 # ---------------------------------------------------------------------------
-# Lags and smoothing
+# Lags
 
 
 def lag_stack(X: Sequence[Sequence[float]], n_lags: int, *, step: int = 1) -> Matrix:
