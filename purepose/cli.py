@@ -342,9 +342,11 @@ def _add_evaluate(sub) -> None:
     p.add_argument("data", nargs="+", metavar="DATA", help="recording files or directories")
     p.add_argument(
         "--by",
-        choices=("finger", "segment", "joint", "target"),
+        choices=("finger", "segment", "joint", "target", "generalization"),
         default="finger",
-        help="rows of the table: per finger, segment or joint (joint angles), or per target",
+        help="rows of the table: per finger, segment or joint (joint angles), per target, or "
+        "per value of metadata.csv's generalization column (none, user, stage, user_stage; "
+        "a dataset directory only)",
     )
     p.add_argument(
         "--frames",
@@ -371,6 +373,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from .model import PoseRegressor
 
     model = PoseRegressor.load(args.model)
+    if args.by == "generalization":
+        return _evaluate_by_metadata(args, model, "generalization")
     sources = _resolve_data(args, args.data, args.split)
     result = evaluate(
         model,
@@ -387,6 +391,38 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     frames = "movement windows" if args.frames == "movement" else "valid windows"
     print(f"{result.n_sessions} recording(s), {first.n_frames} {frames}")
     print(result.table(by=args.by))
+    return 0
+
+
+def _evaluate_by_metadata(args: argparse.Namespace, model, column: str) -> int:
+    """``evaluate --by generalization``: one row per value of a metadata.csv column."""
+    import json
+
+    from .evaluation import evaluate_groups, metadata_groups
+
+    if len(args.data) != 1:
+        raise PureposeError(
+            f"--by {column}: give one dataset directory with metadata.csv, got {len(args.data)} "
+            "DATA arguments"
+        )
+    groups = metadata_groups(args.data[0], column)
+    sources = _resolve_data(args, args.data, args.split)
+    result = evaluate_groups(
+        model,
+        sources,
+        groups,
+        column=column,
+        movement_only=args.frames == "movement",
+        allow_overlap=args.allow_overlap,
+        n_jobs=max(1, args.jobs),
+        quiet=args.quiet,
+    )
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=1, allow_nan=False))
+        return 0
+    frames = "movement windows" if args.frames == "movement" else "valid windows"
+    print(f"{result.overall.n_sessions} recording(s), {frames}")
+    print(result.table())
     return 0
 
 
