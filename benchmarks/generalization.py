@@ -1,7 +1,7 @@
 """The generalisation table: new sessions of known users and a held-out user, per model variant.
 
 ``python -m benchmarks.generalization [--quick] [--users 5] [--per-user 5] [--seconds 10]
-[--seeds 0,1,2] [--variants 0,1] [--jobs 1] [--ninapro] [--out DIR]``
+[--seeds 0,1,2] [--variants 0,1] [--jobs 1] [--ninapro [--loso-hop-ms 100]] [--out DIR]``
 
 For every seed (each draws new users, sessions and poses):
 
@@ -34,8 +34,14 @@ With ``--ninapro`` it also compares global and per-session normalisation on
 the NinaPro DB1 subjects in ../shared/realdata (each subject one file: train,
 val and test are repetitions of that file), nMAE on the test repetitions'
 movement frames averaged over the subjects (read from ../shared/realdata,
-never copied). ``--quick`` is a smoke-test size (3 users x 3 recordings of
-2 s, one seed, one NinaPro subject).
+never copied). Within one file the two are the same model: the file's own
+standardization is one affine map per feature column, for its training and
+its test windows alike, and ridge standardizes its inputs again with the
+training statistics, which undoes it; the table shows the rounding that is
+left. ``--loso-hop-ms MS`` adds the case where it can act: each subject held
+out in turn, training on the other nine (every file its own session).
+``--quick`` is a smoke-test size (3 users x 3 recordings of 2 s, one seed,
+one NinaPro subject).
 """
 
 from __future__ import annotations
@@ -180,14 +186,14 @@ def ninapro(subjects: list[Path], jobs: int) -> dict[str, Any]:
     return out
 
 
-def ninapro_table(results: dict[str, Any]) -> str:
+def ninapro_table(results: dict[str, Any], title: str = "within each subject") -> str:
     def mean(key: str, field: str) -> float:
         return math.fsum(r[key][field] for r in results.values()) / len(results)
 
     diff = max(abs(r["global"]["model"] - r["session"]["model"]) for r in results.values())
     return "\n".join(
         [
-            "| NinaPro DB1, within each subject | nMAE, movement frames | Pearson r |",
+            f"| NinaPro DB1, {title} | nMAE, movement frames | Pearson r |",
             "|---|---|---|",
             f"| mean pose | {mean('global', 'mean pose'):.3f} | – |",
             f"| ridge, global | {mean('global', 'model'):.3f} | {mean('global', 'r'):.3f} |",
@@ -196,6 +202,46 @@ def ninapro_table(results: dict[str, Any]) -> str:
             f"largest per-subject difference between global and session: {diff:.1e} nMAE",
         ]
     )
+
+
+def ninapro_loso(subjects: list[Path], jobs: int, hop_ms: float) -> dict[str, Any]:
+    """Leave one subject out: train on the others' train repetitions (alpha on their rep 10).
+
+    The held-out subject's test repetitions are scored (movement frames): a
+    held-out user on real EMG, where each training file is a session of its
+    own and per-session normalisation can act.
+    """
+    from purepose.evaluation import evaluate
+    from purepose.model import PoseRegressor
+    from purepose.sources import resolve
+
+    out: dict[str, Any] = {}
+    for held in subjects:
+        others = [s for s in subjects if s != held]
+        out[held.stem] = {}
+        for normalize in ("global", "session"):
+            model = PoseRegressor(**CLI_DEFAULTS, hop_ms=hop_ms, normalize=normalize)
+            model.fit(
+                resolve(others, split="train"), val_sessions=resolve(others, split="val"),
+                n_jobs=jobs,
+            )  # fmt: skip
+            result = evaluate(model, resolve([held], split="test"), movement_only=True,
+                              landmarks=False)  # fmt: skip
+            reports = result.target_reports
+            out[held.stem][normalize] = {
+                "model": reports["model"].nmae,
+                "mean pose": reports["mean pose"].nmae,
+                "r": reports["model"].r,
+                "alpha": model.alpha_,
+            }
+        print(
+            f"held out {held.stem}: nMAE global {out[held.stem]['global']['model']:.3f}, "
+            f"session {out[held.stem]['session']['model']:.3f}, mean pose "
+            f"{out[held.stem]['global']['mean pose']:.3f}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,6 +256,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=1, help="worker processes for featurizing (1)")
     p.add_argument("--variants", default=None, help="comma-separated row numbers (default all)")
     p.add_argument("--ninapro", action="store_true", help="also the NinaPro DB1 comparison")
+    p.add_argument(
+        "--loso-hop-ms",
+        type=float,
+        default=None,
+        metavar="MS",
+        help="with --ninapro, also leave each subject out (windows every MS ms; 100 is quick)",
+    )
     p.add_argument("--out", default=str(Path(__file__).resolve().parent / "out"))
     args = p.parse_args(argv)
     if args.quick:
@@ -251,6 +304,10 @@ def main(argv: list[str] | None = None) -> int:
             report["ninapro"] = nina = ninapro(subjects, args.jobs)
             print()
             print(ninapro_table(nina))
+            if args.loso_hop_ms and len(subjects) > 1:
+                report["ninapro_loso"] = loso = ninapro_loso(subjects, args.jobs, args.loso_hop_ms)
+                print()
+                print(ninapro_table(loso, f"one subject held out (hop {args.loso_hop_ms:g} ms)"))
         else:
             print(f"benchmarks.generalization: no NinaPro DB1 files in {DB1}", file=sys.stderr)
     out = Path(args.out)
