@@ -1,7 +1,8 @@
 """The generalisation table: new sessions of known users and a held-out user, per model variant.
 
 ``python -m benchmarks.generalization [--quick] [--users 5] [--per-user 5] [--seconds 10]
-[--seeds 0,1,2] [--variants 0,1] [--jobs 1] [--ninapro [--loso-hop-ms 100]] [--out DIR]``
+[--seeds 0,1,2] [--variants 0,1] [--jobs 1] [--ninapro] [--loso-hop-ms 100] [--no-synthetic]
+[--out DIR]``
 
 For every seed (each draws new users, sessions and poses):
 
@@ -38,8 +39,9 @@ never copied). Within one file the two are the same model: the file's own
 standardization is one affine map per feature column, for its training and
 its test windows alike, and ridge standardizes its inputs again with the
 training statistics, which undoes it; the table shows the rounding that is
-left. ``--loso-hop-ms MS`` adds the case where it can act: each subject held
-out in turn, training on the other nine (every file its own session).
+left. ``--loso-hop-ms MS`` measures the case where it can act: each subject
+held out in turn, training on the other nine (every file its own session);
+``--no-synthetic`` skips the synthetic table.
 ``--quick`` is a smoke-test size (3 users x 3 recordings of 2 s, one seed,
 one NinaPro subject).
 """
@@ -257,11 +259,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--variants", default=None, help="comma-separated row numbers (default all)")
     p.add_argument("--ninapro", action="store_true", help="also the NinaPro DB1 comparison")
     p.add_argument(
+        "--no-synthetic", action="store_true", help="skip the synthetic table (NinaPro only)"
+    )
+    p.add_argument(
         "--loso-hop-ms",
         type=float,
         default=None,
         metavar="MS",
-        help="with --ninapro, also leave each subject out (windows every MS ms; 100 is quick)",
+        help="NinaPro DB1: leave each subject out in turn (windows every MS ms; 100 is quick)",
     )
     p.add_argument("--out", default=str(Path(__file__).resolve().parent / "out"))
     args = p.parse_args(argv)
@@ -272,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.variants:
         chosen = [VARIANTS[int(i)] for i in args.variants.split(",")]
     report: dict[str, Any] = {"args": vars(args), "variants": dict(chosen), "synthetic": {}}
+    if args.no_synthetic:
+        seeds = []
     with tempfile.TemporaryDirectory(prefix="purepose-generalization-") as tmp:
         for seed in seeds:
             root = Path(tmp) / f"seed{seed}"
@@ -289,27 +296,28 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                     flush=True,
                 )
-    print(
-        f"Synthetic emg2pose data, every variability knob on: {args.users} users "
-        f"({args.users - 1} training, 1 held out) x {args.per_user} recordings of "
-        f"{args.seconds:g} s; angular MAE on the test split, mean over seeds {args.seeds} "
-        "(min-max):"
-    )
-    print(table(report["synthetic"]))
-    if args.ninapro:
+    if seeds:
+        print(
+            f"Synthetic emg2pose data, every variability knob on: {args.users} users "
+            f"({args.users - 1} training, 1 held out) x {args.per_user} recordings of "
+            f"{args.seconds:g} s; angular MAE on the test split, mean over seeds {args.seeds} "
+            "(min-max):"
+        )
+        print(table(report["synthetic"]))
+    if args.ninapro or args.loso_hop_ms:
         subjects = sorted(DB1.glob("S*_A1_E1.mat"), key=lambda q: int(q.stem.split("_")[0][1:]))
         if args.quick:
             subjects = subjects[:1]
-        if subjects:
+        if not subjects:
+            print(f"benchmarks.generalization: no NinaPro DB1 files in {DB1}", file=sys.stderr)
+        if subjects and args.ninapro:
             report["ninapro"] = nina = ninapro(subjects, args.jobs)
             print()
-            print(ninapro_table(nina))
-            if args.loso_hop_ms and len(subjects) > 1:
-                report["ninapro_loso"] = loso = ninapro_loso(subjects, args.jobs, args.loso_hop_ms)
-                print()
-                print(ninapro_table(loso, f"one subject held out (hop {args.loso_hop_ms:g} ms)"))
-        else:
-            print(f"benchmarks.generalization: no NinaPro DB1 files in {DB1}", file=sys.stderr)
+            print(ninapro_table(nina), flush=True)
+        if len(subjects) > 1 and args.loso_hop_ms:
+            report["ninapro_loso"] = loso = ninapro_loso(subjects, args.jobs, args.loso_hop_ms)
+            print()
+            print(ninapro_table(loso, f"one subject held out (hop {args.loso_hop_ms:g} ms)"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "generalization.json").write_text(json.dumps(report, indent=1, default=str) + "\n")

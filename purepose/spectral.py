@@ -21,8 +21,8 @@ mean square, so a band power is comparable with LOGPOW. From it:
 
 MNF and MDF are 0 for a window without power: a constant window, or one
 whose power after removing its mean is at the rounding level of that mean
-(:func:`no_power`). A band is
-given in Hz and converted with the recording's rate: it must lie at or below
+(:func:`no_power`). A band is given in Hz and converted with the
+recording's rate: it must lie at or below
 the Nyquist frequency fs/2 and hold at least one bin, else a clear error (a
 100 ms window at 100 Hz has a 16-point spectrum, bins every 6.25 Hz).
 
@@ -33,8 +33,9 @@ filter bank would restart its state, with a transient, at every chunk. One
 spectrum also serves the band powers and both moments, and the reference is
 scipy's periodogram to the last few digits. The FFT is the radix-2
 Cooley-Tukey recursion on ``m = nfft / 2`` complex points (the real window
-packed two samples to a complex number, then unpacked: Oppenheim & Schafer
-section 9.3 "real sequences"), run for a whole batch of windows at once:
+packed two samples to a complex number and unpacked after the transform,
+the "FFT of real functions" of Press et al., *Numerical Recipes*), run
+iteratively, with the input in bit-reversed order, for a whole batch of windows at once:
 row ``j`` of the working array holds element j of every window of the batch,
 so each butterfly is three C-level ``map`` calls over the batch instead of
 three Python operations per window. ``purepose.textbook.spectral`` is the
@@ -45,7 +46,8 @@ variances and the window's own differences dx[i] = x[i+1] - x[i] (its N - 1
 pairs) and ddx[i] = dx[i+1] - dx[i] (its N - 2 triples):
 
 * ACTIVITY    var(x)
-* MOBILITY    sqrt( var(dx) / var(x) )                    (per sample; times fs / 2 pi: Hz)
+* MOBILITY    sqrt( var(dx) / var(x) )      (per sample; times fs / 2 pi, about the RMS
+                                              frequency in Hz of a slow signal)
 * COMPLEXITY  sqrt( var(ddx) / var(dx) ) / MOBILITY
 
 A ratio whose denominator is 0 (a constant window, a straight line) is 0.
@@ -74,7 +76,7 @@ R. J. LeVeque, "Updating formulae and a pairwise algorithm for computing
 sample variances", Stanford CS report STAN-CS-79-773, 1979.
 
 >>> f, psd = periodogram([1.0, -1.0, 1.0, -1.0], 4.0)
->>> f, [round(v, 12) for v in psd]    # the Hann taper leaks half the tone into bin 1
+>>> f, [round(v, 12) for v in psd]    # the Hann taper leaks a third of the tone into bin 1
 ([0.0, 1.0, 2.0], [0.0, 0.333333333333, 0.666666666667])
 """
 
