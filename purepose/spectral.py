@@ -35,7 +35,7 @@ scipy's periodogram to the last few digits. The FFT is the radix-2
 Cooley-Tukey recursion on ``m = nfft / 2`` complex points (the real window
 packed two samples to a complex number and unpacked after the transform,
 the "FFT of real functions" of Press et al., *Numerical Recipes*), run
-iteratively, with the input in bit-reversed order, for a whole batch of windows at once:
+iteratively from the bit-reversed input, for a whole batch of windows at once:
 row ``j`` of the working array holds element j of every window of the batch,
 so each butterfly is three C-level ``map`` calls over the batch instead of
 three Python operations per window. ``purepose.textbook.spectral`` is the
@@ -61,11 +61,18 @@ by window with the pairwise update of Chan, Golub & LeVeque (1979),
 which never subtracts two large sums (a running sum of x^2 minus n mean^2
 would lose every digit of a small variance on a large offset).
 
-Cost per channel (n samples, n_w windows of N samples, hop H):
-periodogram features O(n_w * nfft log nfft), about 2,600 element operations
-per window for N = 200 (measured in tests/test_spectral.py's docstring and
-benchmarks); Hjorth O(n + n_w * N / H) merges; when a window spans more than
-32 pieces (H much smaller than N) its moments are summed directly, O(N).
+Cost per channel (n samples, n_w windows of N samples, hop H): the
+periodogram O(n_w nfft log nfft), about 2,700 list-element operations per
+window for N = 200 (nfft 256: 730 to detrend, taper and pack, 1,220 in the
+butterflies, 770 to unpack), shared by LOGBAND, MNF and MDF; Hjorth
+O(n + n_w N / H) piece merges, and when a window spans more than 32 pieces
+(H much smaller than N) its moments are summed directly, O(N). Measured by
+``python -m benchmarks.spectral`` (100 ms windows every 20 ms at 2 kHz,
+CPython 3.11, one run on a loaded 2-core machine), per window and channel:
+LOGBAND, MNF or MDF 560-640 µs, 19-21 times the four default features
+together (30 µs) and 45-50 times scipy's vectorised periodogram of the
+same windows; ACTIVITY 1.2, MOBILITY 1.4, COMPLEXITY 3.6 and SPATIAL 0.4
+times the default four.
 
 References: B. Hjorth, "EEG analysis based on time domain properties",
 Electroencephalography and Clinical Neurophysiology 29(3), 1970;
