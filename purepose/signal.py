@@ -13,6 +13,14 @@ Each window of each channel ``x`` is summarised by a few numbers
 * SSC     number of i with (x[i]-x[i-1]) * (x[i]-x[i+1]) > 0 and
           max(|x[i]-x[i-1]|, |x[i]-x[i+1]|) >= threshold
 * LOGPOW  log( (1/N) * sum x[i]^2 + eps )
+* SPATIAL LOGPOW of the channel minus the mean LOGPOW over the C channels,
+          log(p_c + eps) - (1/C) sum_c' log(p_c' + eps): the spatial pattern of
+          power across the electrodes, unchanged by a gain common to all channels
+
+and, from purepose.spectral (formulas, method and cost there), the
+frequency features LOGBAND (log power in each band of ``bands``, Hz, one
+column per band), MNF and MDF (mean and median frequency, Hz), which need the
+``sample_rate``, and the Hjorth parameters ACTIVITY, MOBILITY, COMPLEXITY.
 
 A difference, crossing or slope change *belongs* to a window only if every
 sample it uses lies inside the window (WL and ZC use the pair i, i+1; SSC uses
@@ -55,18 +63,15 @@ Either way the error does not grow with the session length or with the
 loudness around a window. Counts (ZC, SSC) are integer running sums, exact.
 Overall: O(n_samples * n_channels) per feature.
 
-Filters are the classic recursions: a first-order RC high-pass, RBJ "Audio EQ
-Cookbook" biquads, and ``lfilter`` in direct form II transposed (the structure
-scipy.signal.lfilter uses), O(n_samples * order). ``lag_stack`` concatenates
-past feature rows; ``ema`` smooths rows with an exponential moving average.
+``lag_stack`` concatenates past feature rows. The filters (``lfilter``, RBJ
+biquads, ``envelope``, ``ema`` ...) live in purepose.filters and are
+importable from here too.
 
 References: B. Hudgins, P. Parker, R. N. Scott, "A new strategy for
 multifunction myoelectric control", IEEE Trans. Biomed. Eng. 40(1), 1993;
 A. Phinyomark, P. Phukpattaranont, C. Limsakul, "Feature reduction and
 selection for EMG signal classification", Expert Systems with Applications
-39(8), 2012; R. Bristow-Johnson, "Cookbook formulae for audio EQ biquad filter
-coefficients"; A. V. Oppenheim, R. W. Schafer, *Discrete-Time Signal
-Processing*, 3rd ed., 2010, section 6.4 (transposed forms).
+39(8), 2012.
 
 >>> emg = [[1.0, -1.0], [-1.0, 2.0], [1.0, -3.0], [-1.0, 4.0]]
 >>> extract_features(emg, window=4, hop=1, features=("mav", "zc"))
@@ -78,18 +83,63 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Iterable, Sequence
-from itertools import accumulate, chain, islice, pairwise, repeat
+from itertools import accumulate, chain, pairwise, repeat
 from typing import NamedTuple
 
+from .channels import check_rows as _check_rows
+from .channels import columns as _columns  # noqa: F401 (tests call signal._columns)
+from .channels import transpose_checked as _transpose
 from .errors import PureposeError
-from .types import Matrix, Vector
+from .filters import (  # re-exported: the filters lived here first
+    biquad_coefficients,
+    ema,
+    envelope,
+    filter_channels,
+    highpass_first_order,
+    lfilter,
+)
+from .spectral import (
+    DEFAULT_BANDS,
+    HJORTH_FEATURES,
+    SPECTRAL_FEATURES,
+    band_bins,
+    band_name,
+    check_sample_rate,
+    hjorth_features,
+    spectral_features,
+)
+from .types import Matrix
+
+__all__ = [
+    "DEFAULT_BANDS",
+    "DEFAULT_FEATURES",
+    "FEATURES",
+    "IK_FAILURE_ATOL",
+    "SAMPLE_RATE",
+    "TIME_FEATURES",
+    "biquad_coefficients",
+    "ema",
+    "envelope",
+    "extract_features",
+    "feature_names",
+    "feature_widths",
+    "filter_channels",
+    "highpass_first_order",
+    "lag_stack",
+    "lfilter",
+    "ms_to_samples",
+    "window_bounds",
+    "window_labels",
+    "window_times",
+    "window_valid",
+]
 
 SAMPLE_RATE = 2000.0  # Hz, the emg2pose rate (also purepose.io.SAMPLE_RATE)
-FEATURES = ("rms", "mav", "wl", "zc", "ssc", "logpow")
+TIME_FEATURES = ("rms", "mav", "wl", "zc", "ssc", "logpow")
+FEATURES = (*TIME_FEATURES, "spatial", *SPECTRAL_FEATURES, *HJORTH_FEATURES)
 DEFAULT_FEATURES = ("rms", "mav", "wl", "logpow")
 IK_FAILURE_ATOL = 1e-8  # |angle| <= this counts as zero (same as purepose.io.IK_FAILURE_ATOL)
 _MAX_PIECES = 32  # windows made of more pieces use the head + tail plan (module docstring)
-_BLOCK_ROWS = 256  # rows transposed at a time (see _transpose)
 
 _SUM_KINDS = (  # the float window sums, and the features that use them
     ("squares", frozenset({"rms", "logpow"})),
@@ -250,11 +300,20 @@ def window_times(
 # Features
 
 
-def feature_names(features: Sequence[str], n_channels: int) -> list[str]:
+def feature_names(
+    features: Sequence[str],
+    n_channels: int,
+    *,
+    bands: Sequence[tuple[float, float]] = DEFAULT_BANDS,
+) -> list[str]:
     """Column names of :func:`extract_features`, feature-major: rms_ch00 .. rms_ch15, mav_ch00 ...
+
+    LOGBAND gives one block of columns per band, named by its edges in Hz.
 
     >>> feature_names(("rms", "zc"), 2)
     ['rms_ch00', 'rms_ch01', 'zc_ch00', 'zc_ch01']
+    >>> feature_names(("logband", "mnf"), 1, bands=[(20, 60), (60, 120)])
+    ['logband20-60_ch00', 'logband60-120_ch00', 'mnf_ch00']
     >>> feature_names(("power",), 2)
     Traceback (most recent call last):
     ...
@@ -263,7 +322,21 @@ def feature_names(features: Sequence[str], n_channels: int) -> list[str]:
     names = _check_features("feature_names", features)
     if isinstance(n_channels, bool) or not isinstance(n_channels, int) or n_channels < 1:
         raise PureposeError(f"feature_names: n_channels={n_channels!r} must be an integer >= 1")
-    return [f"{name}_ch{ch:02d}" for name in names for ch in range(n_channels)]
+    stems = []
+    for name in names:
+        stems += [band_name(b) for b in bands] if name == "logband" else [name]
+    return [f"{stem}_ch{ch:02d}" for stem in stems for ch in range(n_channels)]
+
+
+def feature_widths(
+    features: Sequence[str], *, bands: Sequence[tuple[float, float]] = DEFAULT_BANDS
+) -> int:
+    """Columns per channel: one per feature, ``len(bands)`` for LOGBAND.
+
+    >>> feature_widths(("rms", "logband"), bands=[(20, 60), (60, 120)])
+    3
+    """
+    return sum(len(bands) if name == "logband" else 1 for name in features)
 
 
 def _check_features(where: str, features: Sequence[str]) -> tuple[str, ...]:
@@ -280,49 +353,6 @@ def _check_features(where: str, features: Sequence[str]) -> tuple[str, ...]:
     if len(set(names)) != len(names):
         raise PureposeError(f"{where}: features {names} contain a duplicate")
     return names
-
-
-def _columns(where: str, X: Sequence[Sequence[float]]) -> list[list[float]]:
-    """Transpose a non-empty, rectangular, finite matrix into its columns."""
-    _check_rows(where, X)
-    return _transpose(where, X)
-
-
-def _check_rows(where: str, X: Sequence[Sequence[float]]) -> None:
-    """Raise unless X is non-empty and rectangular, with at least one column."""
-    if len(X) == 0:
-        raise PureposeError(f"{where}: input has no samples")
-    widths = set(map(len, X))
-    if len(widths) != 1:
-        raise PureposeError(f"{where}: ragged rows, lengths {sorted(widths)[:2]} differ")
-    if 0 in widths:
-        raise PureposeError(f"{where}: rows have no channels")
-
-
-def _transpose(where: str, X: Sequence[Sequence[float]]) -> list[list[float]]:
-    """The columns of a rectangular X, checked for finite values.
-
-    ``zip(*block)`` over blocks of rows: every row is read once, and the sum
-    that screens for non-finite values runs while its floats are in cache.
-    For 140,000 x 16, one ``zip(*X)`` builds 140,000 row iterators that the
-    garbage collector scans again and again (2.4x slower on CPython 3.11), and
-    ``map(itemgetter(c), X)`` per column reads every row 16 times (1.4x).
-    """
-    columns: list[list[float]] = [[] for _ in X[0]]
-    screen = 0.0  # finite unless some value is not (or huge finite values overflow)
-    rows = iter(X)
-    while block := list(islice(rows, _BLOCK_ROWS)):
-        for column, values in zip(columns, zip(*block)):
-            column += values
-            screen += sum(values)
-    if not math.isfinite(screen):
-        for c, column in enumerate(columns):
-            if not all(map(math.isfinite, column)):
-                i = next(i for i, v in enumerate(column) if not math.isfinite(v))
-                raise PureposeError(
-                    f"{where}: non-finite value {column[i]} at row {i}, channel {c}"
-                )
-    return columns
 
 
 class _WindowSums:
@@ -501,18 +531,23 @@ def extract_features(
     features: Sequence[str] = DEFAULT_FEATURES,
     threshold: float = 0.0,
     eps: float = 1e-12,
+    sample_rate: float = SAMPLE_RATE,
+    bands: Sequence[tuple[float, float]] = DEFAULT_BANDS,
 ) -> Matrix:
     """Per-channel features of every sliding window (see the module docstring for formulas).
 
-    ``emg``: n_samples x n_channels. Returns n_windows x (len(features) * n_channels),
-    columns feature-major ``[f0_ch0 .. f0_chC, f1_ch0 ..]`` (names from
-    :func:`feature_names`), windows from ``window_bounds(n_samples, window, hop)``.
-    At 2 kHz the defaults are 100 ms windows every 20 ms. ``threshold`` (>= 0,
-    in EMG units) is the minimum amplitude step for ZC and SSC; ``eps`` (> 0)
-    keeps LOGPOW finite on a silent window. ZC and SSC are counts (as floats).
+    ``emg``: n_samples x n_channels. Returns n_windows x (width * n_channels),
+    width = :func:`feature_widths`, columns feature-major ``[f0_ch0 .. f0_chC,
+    f1_ch0 ..]`` (names from :func:`feature_names`), windows from
+    ``window_bounds(n_samples, window, hop)``. At 2 kHz the defaults are 100 ms
+    windows every 20 ms. ``threshold`` (>= 0, in EMG units) is the minimum
+    amplitude step for ZC and SSC; ``eps`` (> 0) keeps LOGPOW, SPATIAL and
+    LOGBAND finite on a silent window. ZC and SSC are counts (as floats).
+    ``sample_rate`` (Hz, emg2pose's 2000 by default) places the frequency bins
+    of LOGBAND, MNF and MDF; ``bands`` are LOGBAND's (lo, hi) edges in Hz.
 
     >>> x = [[0.0], [3.0], [-1.0], [2.0], [2.0]]
-    >>> [round(v, 4) for v in extract_features(x, window=5, hop=1, features=FEATURES)[0]]
+    >>> [round(v, 4) for v in extract_features(x, window=5, hop=1, features=TIME_FEATURES)[0]]
     [1.8974, 1.6, 10.0, 2.0, 2.0, 1.2809]
     >>> extract_features(x, window=5, hop=1, features=("zc", "ssc"), threshold=3.5)
     [[1.0, 2.0]]
@@ -527,6 +562,9 @@ def extract_features(
         raise PureposeError(f"extract_features: threshold={threshold} must be finite and >= 0")
     if not (math.isfinite(eps) and eps > 0.0):
         raise PureposeError(f"extract_features: eps={eps} must be finite and > 0")
+    check_sample_rate(sample_rate, "extract_features")
+    if "logband" in names:
+        band_bins(bands, window, sample_rate, "extract_features")  # a bad band fails first
     _check_rows("extract_features", emg)
     if len(emg) < window:
         raise PureposeError(
@@ -535,225 +573,53 @@ def extract_features(
     # The windows' plan first, the columns second: building the plan makes
     # many small objects, and every garbage collection they trigger while the
     # columns are young traverses all n_samples x n_channels list slots.
-    ranges = _Ranges.of(window_bounds(len(emg), window, hop))
-    per_channel = [
-        _channel_features(col, ranges, names, threshold, eps)
-        for col in _transpose("extract_features", emg)
+    bounds = window_bounds(len(emg), window, hop)
+    ranges = _Ranges.of(bounds)
+    time_names = tuple(n for n in names if n in TIME_FEATURES)
+    if "spatial" in names and "logpow" not in time_names:
+        time_names += ("logpow",)
+    per_channel = []
+    for col in _transpose("extract_features", emg):
+        chan = {
+            k: [v] for k, v in _channel_features(col, ranges, time_names, threshold, eps).items()
+        }
+        if not set(names).isdisjoint(SPECTRAL_FEATURES):
+            chan.update(
+                spectral_features(
+                    col,
+                    window,
+                    hop,
+                    len(bounds),
+                    names,
+                    sample_rate=sample_rate,
+                    bands=bands,
+                    eps=eps,
+                )
+            )
+        chan.update({k: [v] for k, v in hjorth_features(col, bounds, names).items()})
+        per_channel.append(chan)
+    if "spatial" in names:
+        _add_spatial(per_channel)
+    feature_columns = [
+        column
+        for name in names
+        for block in range(len(per_channel[0][name]))
+        for column in (chan[name][block] for chan in per_channel)
     ]
-    feature_columns = [chan[name] for name in names for chan in per_channel]
     return [list(row) for row in zip(*feature_columns)]
 
 
-# ---------------------------------------------------------------------------
-# Filters
-
-
-def _check_cutoff(where: str, cutoff_hz: float, sample_rate: float) -> None:
-    if not (math.isfinite(sample_rate) and sample_rate > 0.0):
-        raise PureposeError(f"{where}: sample_rate={sample_rate} must be finite and > 0")
-    nyquist = sample_rate / 2.0
-    if not (math.isfinite(cutoff_hz) and 0.0 < cutoff_hz < nyquist):
-        raise PureposeError(
-            f"{where}: cutoff_hz={cutoff_hz} must be in (0, {nyquist}), below Nyquist"
-        )
-
-
-def _check_vector(where: str, x: Sequence[float]) -> None:
-    if not math.isfinite(sum(x)) and not all(map(math.isfinite, x)):
-        i = next(i for i, v in enumerate(x) if not math.isfinite(v))
-        raise PureposeError(f"{where}: non-finite value {x[i]} at index {i}")
-
-
-def lfilter(b: Sequence[float], a: Sequence[float], x: Sequence[float]) -> Vector:
-    """Filter ``x`` with the rational transfer function b(z)/a(z), zero initial state.
-
-    a[0]*y[n] = b[0]*x[n] + ... + b[M]*x[n-M] - a[1]*y[n-1] - ... - a[N]*y[n-N].
-    Coefficients are first divided by a[0]. Direct form II transposed, with
-    K = max(M, N) state values z (zero at the start):
-        y[n]   = z[0] + b[0]*x[n]
-        z[k]   = z[k+1] + b[k+1]*x[n] - a[k+1]*y[n]    (k = 0 .. K-2)
-        z[K-1] = b[K]*x[n] - a[K]*y[n]
-    the same operations in the same order as scipy.signal.lfilter.
-    Cost O(len(x) * K); a per-sample Python loop, since every output depends
-    on the previous one.
-
-    >>> lfilter([1.0], [1.0, -0.5], [1.0, 0.0, 0.0, 0.0])
-    [1.0, 0.5, 0.25, 0.125]
-    >>> lfilter([0.5, 0.5], [1.0], [2.0, 4.0, 6.0])
-    [1.0, 3.0, 5.0]
-    >>> lfilter([1.0], [0.0, 1.0], [1.0])
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: lfilter: a[0]=0.0 must be non-zero
-    """
-    if len(b) == 0 or len(a) == 0:
-        raise PureposeError(f"lfilter: b (len {len(b)}) and a (len {len(a)}) must be non-empty")
-    if a[0] == 0.0:
-        raise PureposeError(f"lfilter: a[0]={a[0]} must be non-zero")
-    _check_vector("lfilter: b", b)
-    _check_vector("lfilter: a", a)
-    _check_vector("lfilter: x", x)
-    order = max(len(b), len(a))
-    a0 = a[0]
-    bn = [v / a0 for v in b] + [0.0] * (order - len(b))
-    an = [v / a0 for v in a] + [0.0] * (order - len(a))
-    if order == 1:
-        return [v * bn[0] for v in x]
-    if order == 2:
-        return _lfilter_first_order(bn, an, x)
-    if order == 3:
-        return _lfilter_biquad(bn, an, x)
-    return _lfilter_general(bn, an, x)
-
-
-def _lfilter_first_order(b: Vector, a: Vector, x: Sequence[float]) -> Vector:
-    """Direct form II transposed with one state value, unrolled for speed."""
-    b0, b1 = b
-    a1 = a[1]
-    z0 = 0.0
-    y: Vector = []
-    append = y.append
-    for xn in x:
-        yn = z0 + b0 * xn
-        z0 = xn * b1 - yn * a1
-        append(yn)
-    return y
-
-
-def _lfilter_biquad(b: Vector, a: Vector, x: Sequence[float]) -> Vector:
-    """Direct form II transposed with two state values, unrolled for speed."""
-    b0, b1, b2 = b
-    a1, a2 = a[1], a[2]
-    z0 = z1 = 0.0
-    y: Vector = []
-    append = y.append
-    for xn in x:
-        yn = z0 + b0 * xn
-        z0 = z1 + xn * b1 - yn * a1
-        z1 = xn * b2 - yn * a2
-        append(yn)
-    return y
-
-
-def _lfilter_general(b: Vector, a: Vector, x: Sequence[float]) -> Vector:
-    """Direct form II transposed for any order (the textbook loop over the state)."""
-    order = len(b)
-    z = [0.0] * (order - 1)
-    y: Vector = []
-    for xn in x:
-        yn = z[0] + b[0] * xn
-        for k in range(order - 2):
-            z[k] = z[k + 1] + xn * b[k + 1] - yn * a[k + 1]
-        z[order - 2] = xn * b[order - 1] - yn * a[order - 1]
-        y.append(yn)
-    return y
-
-
-def highpass_first_order(
-    x: Sequence[float], cutoff_hz: float, sample_rate: float = SAMPLE_RATE
-) -> Vector:
-    """First-order RC high-pass: y[n] = alpha * (y[n-1] + x[n] - x[n-1]), zero initial state.
-
-    RC = 1 / (2*pi*cutoff_hz), dt = 1 / sample_rate, alpha = RC / (RC + dt).
-    Equivalent to ``lfilter([alpha, -alpha], [1, -alpha], x)`` (so y[0] = alpha*x[0]).
-    Removes a DC offset; the gain is -3 dB near ``cutoff_hz``.
-
-    >>> y = highpass_first_order([1.0] * 4000, 5.0)
-    >>> round(y[0], 4), abs(y[-1]) < 1e-12
-    (0.9845, True)
-    >>> highpass_first_order([1.0], 1000.0)
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: highpass_first_order: cutoff_hz=1000.0 must be in (0, 1000.0)...
-    """
-    _check_cutoff("highpass_first_order", cutoff_hz, sample_rate)
-    rc = 1.0 / (2.0 * math.pi * cutoff_hz)
-    dt = 1.0 / sample_rate
-    alpha = rc / (rc + dt)
-    return lfilter([alpha, -alpha], [1.0, -alpha], x)
-
-
-def biquad_coefficients(
-    kind: str, cutoff_hz: float, sample_rate: float = SAMPLE_RATE, q: float = 1.0 / math.sqrt(2.0)
-) -> tuple[Vector, Vector]:
-    """RBJ cookbook second-order low-pass or high-pass: returns ``(b, a)`` with a[0] = 1.
-
-    w0 = 2*pi*cutoff_hz/sample_rate, alpha = sin(w0) / (2*q), c = cos(w0):
-      lowpass:  b = [(1-c)/2, 1-c, (1-c)/2]
-      highpass: b = [(1+c)/2, -(1+c), (1+c)/2]
-      both:     a = [1+alpha, -2c, 1-alpha]
-    then every coefficient is divided by a[0] = 1 + alpha. With the default
-    q = 1/sqrt(2) this is the 2nd-order Butterworth filter (bilinear
-    transform, pre-warped at the cutoff), as ``scipy.signal.butter(2, ...)``.
-
-    >>> b, a = biquad_coefficients("lowpass", 200.0, 2000.0)
-    >>> [round(v, 6) for v in b], [round(v, 6) for v in a]
-    ([0.067455, 0.134911, 0.067455], [1.0, -1.142981, 0.412802])
-    >>> biquad_coefficients("band", 50.0)
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: biquad_coefficients: kind='band' must be 'lowpass' or 'highpass'
-    """
-    if kind not in ("lowpass", "highpass"):
-        raise PureposeError(f"biquad_coefficients: kind={kind!r} must be 'lowpass' or 'highpass'")
-    _check_cutoff("biquad_coefficients", cutoff_hz, sample_rate)
-    if not (math.isfinite(q) and q > 0.0):
-        raise PureposeError(f"biquad_coefficients: q={q} must be finite and > 0")
-    w0 = 2.0 * math.pi * cutoff_hz / sample_rate
-    c = math.cos(w0)
-    alpha = math.sin(w0) / (2.0 * q)
-    if kind == "lowpass":
-        b = [(1.0 - c) / 2.0, 1.0 - c, (1.0 - c) / 2.0]
-    else:
-        b = [(1.0 + c) / 2.0, -(1.0 + c), (1.0 + c) / 2.0]
-    a = [1.0 + alpha, -2.0 * c, 1.0 - alpha]
-    a0 = a[0]
-    return [v / a0 for v in b], [v / a0 for v in a]
-
-
-def filter_channels(
-    emg: Sequence[Sequence[float]], b: Sequence[float], a: Sequence[float]
-) -> Matrix:
-    """Apply ``lfilter(b, a, .)`` to every column of ``emg`` (n_samples x n_channels).
-
-    >>> filter_channels([[1.0, 2.0], [3.0, 4.0]], [0.5, 0.5], [1.0])
-    [[0.5, 1.0], [2.0, 3.0]]
-    >>> filter_channels([[1.0, 2.0], [3.0]], [1.0], [1.0])
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: filter_channels: ragged rows, lengths [1, 2] differ
-    """
-    columns = _columns("filter_channels", emg)
-    filtered = [lfilter(b, a, col) for col in columns]
-    return [list(row) for row in zip(*filtered)]
-
-
-def envelope(
-    emg: Sequence[Sequence[float]], cutoff_hz: float = 5.0, sample_rate: float = SAMPLE_RATE
-) -> Matrix:
-    """Linear envelope: full-wave rectify, then a 2nd-order Butterworth low-pass.
-
-    e[:, c] = lfilter(b, a, |emg[:, c]|) with (b, a) = biquad_coefficients("lowpass", cutoff_hz).
-    The filter starts from zero state, so the first ~1/cutoff_hz seconds rise
-    from 0; a small undershoot below 0 is possible after a sharp drop.
-
-    >>> env = envelope([[1.0], [-1.0]] * 2000, cutoff_hz=5.0)
-    >>> round(env[-1][0], 3)
-    1.0
-    >>> envelope([[1.0]], cutoff_hz=0.0)
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: envelope: cutoff_hz=0.0 must be in (0, 1000.0), below Nyquist
-    """
-    _check_cutoff("envelope", cutoff_hz, sample_rate)
-    b, a = biquad_coefficients("lowpass", cutoff_hz, sample_rate)
-    columns = _columns("envelope", emg)
-    filtered = [lfilter(b, a, list(map(abs, col))) for col in columns]
-    return [list(row) for row in zip(*filtered)]
+def _add_spatial(per_channel: list[dict[str, list[list[float]]]]) -> None:
+    """SPATIAL: each channel's LOGPOW minus the mean LOGPOW of all channels, window by window."""
+    logpow = [chan["logpow"][0] for chan in per_channel]
+    n = len(logpow)
+    means = [math.fsum(values) / n for values in zip(*logpow)]
+    for chan, values in zip(per_channel, logpow):
+        chan["spatial"] = [list(map(_sub, values, means))]
 
 
 # ---------------------------------------------------------------------------
-# Lags and smoothing
+# Lags
 
 
 def lag_stack(X: Sequence[Sequence[float]], n_lags: int, *, step: int = 1) -> Matrix:
@@ -790,30 +656,3 @@ def lag_stack(X: Sequence[Sequence[float]], n_lags: int, *, step: int = 1) -> Ma
         pad = min(k * step, n)
         shifted.append(chain(repeat(X[0], pad), X[: n - pad]))
     return [list(chain.from_iterable(rows)) for rows in zip(*shifted)]
-
-
-def ema(X: Sequence[Sequence[float]], alpha: float) -> Matrix:
-    """Exponential moving average down the rows: y[0] = x[0], y[t] = alpha*x[t] + (1-alpha)*y[t-1].
-
-    Applied to each column independently; 0 < alpha <= 1 (1 returns a copy;
-    smaller alpha smooths more, with a time constant of about 1/alpha rows).
-    Empty input gives ``[]``. Cost O(n_samples * n_features).
-
-    >>> ema([[0.0], [1.0], [1.0]], 0.5)
-    [[0.0], [0.5], [0.75]]
-    >>> ema([[1.0]], 0.0)
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: ema: alpha=0.0 must lie in (0, 1]
-    """
-    if not (isinstance(alpha, (int, float)) and 0.0 < alpha <= 1.0):
-        raise PureposeError(f"ema: alpha={alpha} must lie in (0, 1]")
-    if len(X) == 0:
-        return []
-    beta = 1.0 - alpha
-    columns = _columns("ema", X)
-    smoothed = [
-        list(accumulate(map(float, col), lambda prev, new: alpha * new + beta * prev))
-        for col in columns
-    ]
-    return [list(row) for row in zip(*smoothed)]

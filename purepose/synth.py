@@ -15,6 +15,9 @@ usual attributes) and a ``metadata.csv``, from a small generative model:
        angle_j(t) = lo_j + (hi_j - lo_j) q_j(t)  (radians, within joint limits)
    W, G and the limits (flexion about 0..1.5 rad, abduction about +-0.3 rad)
    are shared by everybody; the trajectories belong to the session seed.
+   Abduction follows emg2pose's sign: a positive MCP_AA turns a finger
+   towards the thumb, so spreading the hand turns the index towards the
+   thumb (+) and the ring and pinky away from it (-).
 2. Muscles. Eight activations computed from the pose and its velocity:
    one flexor per finger (mean flexion of that finger, plus its velocity),
    a common extensor, the interossei (finger spread) and a thumb abductor,
@@ -23,8 +26,8 @@ usual attributes) and a ``metadata.csv``, from a small generative model:
    sits at an angle and reaches channel c with a von Mises profile
    exp(3 (cos(angle_c - angle_m) - 1)). Per user the band is rotated (up to
    +-0.5 channel), 15% of each weight is user-specific and the channel gains
-   differ by up to 15%; a left band is the mirror image of a right one. The amplitude envelope of
-   channel c is
+   differ by up to 15%; a left band is the mirror image of a right one. The
+   amplitude envelope of channel c is
        env_c(t) = floor_c + gain_c softplus(2 sum_m Mix[c][m] a_m(t) - 1).
    So a user's EMG-to-pose map is personal but shares the anatomy of everyone's.
 4. EMG. Each channel's carrier is white noise through a hand-written
@@ -35,6 +38,15 @@ usual attributes) and a ``metadata.csv``, from a small generative model:
    log-power features plus ridge regression recover much of the pose.
 5. Inverse-kinematics failures. About 7% of frames, in blocks of 50-500 ms,
    get all-zero joint angles (the EMG stays), like tracking dropouts.
+
+6. Variability (:class:`Variability`, every knob off by default): each
+   user's own muscle positions and sizes; each session's band rotation and
+   gains (the band is put on a little differently each time); fatigue (a
+   slow rise of the amplitude over a session); powerline interference; and
+   stages that move the hand in their own ways. ``REALISTIC`` turns them all
+   on; with ``make_dataset(held_out_users=..., held_out_stages=...)`` the
+   generalisation gap of the emg2pose paper (new sessions, new users, new
+   stages) exists in purepose's own data.
 
 Pose and envelopes are computed at a 100 Hz control rate and interpolated
 linearly to 2 kHz; the EMG is generated and written in blocks of rows, so
@@ -58,6 +70,7 @@ import operator
 import random
 import time as _time
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import h5py
@@ -66,7 +79,36 @@ from ._util import Progress, atomic_path, atomic_write_text
 from .dataset import METADATA_COLUMNS
 from .errors import PureposeError
 from .io import GROUP, N_CHANNELS, N_JOINTS, SAMPLE_RATE, TIMESERIES
+from .synth_model import (  # re-exported: the model's constants are part of the generator's API
+    BLOCK_FRAMES,
+    CONTROL_RATE,
+    CROSSTALK,
+    IK_FAILURE_FRACTION,
+    control_pose,
+    envelopes,
+    ik_failures,
+    muscles,
+    user_mixing,
+    write_rows,
+)
 from .types import PathLike
+
+__all__ = [
+    "BLOCK_FRAMES",
+    "CONTROL_RATE",
+    "CROSSTALK",
+    "DEFAULT_START_TIME",
+    "DEFAULT_USER",
+    "DTYPE",
+    "IK_FAILURE_FRACTION",
+    "MAX_SECONDS",
+    "REALISTIC",
+    "STAGES",
+    "Variability",
+    "make_dataset",
+    "make_session",
+    "row_dtype",
+]
 
 
 def row_dtype(n_channels: int = N_CHANNELS) -> list[tuple]:
@@ -88,337 +130,110 @@ STAGES = (
 DEFAULT_USER = "5e0000000a"
 DEFAULT_START_TIME = 1_670_313_600.0  # 2022-12-06 08:00 UTC, the era of the real recordings
 
-CONTROL_RATE = 100.0  # Hz: pose and envelopes are computed at 100 Hz, then interpolated
-BLOCK_FRAMES = 500  # control frames generated and written at a time (5 s)
 MAX_SECONDS = 24 * 3600.0  # one synthetic session is at most a day long
-IK_FAILURE_FRACTION = 0.07
-CROSSTALK = 0.15
-
-# ---- the shared hand model ---------------------------------------------------
-
-# Column indices of the flexion joints of each finger and of the abduction joints.
-_THUMB_FE = (0, 2, 3)
-_FINGER_FE = ((5, 6, 7), (9, 10, 11), (13, 14, 15), (17, 18, 19))
-_FE = (_THUMB_FE, *_FINGER_FE)  # thumb, index, middle, ring, pinky
-_THUMB_AA = 1
-_FINGER_AA = (4, 8, 12, 16)
-
-# Joint limits in radians (lo, hi).
-_LIMITS: tuple[tuple[float, float], ...] = (
-    (-0.2, 0.9),
-    (-0.3, 0.5),
-    (-0.1, 1.0),
-    (-0.2, 1.3),
-    *[(-0.3, 0.3), (-0.3, 1.5), (0.0, 1.6), (0.0, 1.2)] * 4,
-)
-
-# Gestures as (flexion of thumb, index, middle, ring, pinky; spread), in logit units.
-_GESTURES = (
-    (2.0, 3.0, 3.0, 3.0, 3.0, 0.0),  # fist
-    (-2.0, -2.5, -2.5, -2.5, -2.5, 1.5),  # open hand
-    (2.0, -2.5, 3.0, 3.0, 3.0, 0.0),  # point
-    (2.0, 1.5, -1.0, -1.0, -1.0, 0.5),  # pinch
-    (2.0, -2.5, -2.5, 3.0, 3.0, 1.5),  # peace
-    (-2.0, 3.0, 3.0, 3.0, 3.0, 0.0),  # thumbs-up
-)
-_SPREAD = (-1.0, -0.3, 0.5, 1.0)  # direction of each finger's MCP_AA when the hand spreads
-
-# Muscle positions around the wrist (radians); channel c sits at 2 pi c / 16.
-_MUSCLE_ANGLES = (0.6, 1.0, 1.4, 1.8, 2.2, 4.7, 3.5, 0.2)
-N_MUSCLES = len(_MUSCLE_ANGLES)
-N_SYNERGIES = 4
 
 
-def _softplus(x: float) -> float:
-    """log(1 + e^x), without overflow."""
-    return x if x > 30.0 else math.log1p(math.exp(x))
+@dataclass(frozen=True)
+class Variability:
+    """How much recordings differ beyond the pose: the knobs of the generalisation gap.
 
+    Every knob is off (0 / False) by default, and then the generator writes
+    exactly the bytes it always wrote. Per user (fixed by the user's id):
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x > -30.0 else math.exp(x)
+    * ``user_anatomy``: the std of each muscle's position around the wrist
+      (radians) and of the log of its size (how strongly it reaches the
+      electrodes), on top of the user's band rotation (up to +-0.5 channel),
+      15% user-specific mixing weights and +-15% channel gains that every
+      user always has.
 
+    Per session (the band is put on a little differently each time; fixed
+    by the session seed):
 
-def _finger_vector(flex: Sequence[float], spread: float) -> list[float]:
-    """A 20-joint logit offset from per-finger flexion (thumb first) and a spread."""
-    v = [0.0] * N_JOINTS
-    for finger, joints in enumerate(_FE):
-        for j in joints:
-            v[j] = flex[finger]
-    v[_THUMB_AA] = 0.5 * flex[0]
-    for aa, direction in zip(_FINGER_AA, _SPREAD, strict=True):
-        v[aa] = spread * direction
-    return v
+    * ``session_shift``: the std, in channels, of a rotation of the band
+      around the wrist added to the user's own;
+    * ``session_gain``: the std of the log of a gain common to all channels
+      (skin, pressure of the band);
+    * ``channel_gain``: the std of the log of each channel's own gain
+      (electrode contact);
+    * ``fatigue``: the EMG amplitude grows linearly by this fraction over the
+      session (0.2: 20% louder at the end than at the start);
+    * ``powerline``: mains interference added to every channel, a sinusoid of
+      ``powerline_hz`` whose amplitude is this multiple of the channel's noise
+      floor (times 0.5-1.5 per channel), with a random phase.
 
+    Per stage: ``stage_poses`` makes each stage move the hand its own way
+    (HandOpenClose mostly the grasp synergy and fist/open gestures,
+    IndividualFingerPointing the index, ThumbPinches the thumb, ...), so a
+    held-out stage is a held-out distribution of poses; off, the stage is a
+    label only.
 
-def _shared_model() -> tuple[list[list[float]], list[list[float]]]:
-    """Synergy loadings W (20 x 4) and gesture offsets G (6 x 20), the same for everyone."""
-    rng = random.Random("purepose.synth/anatomy")
-    synergies = (
-        _finger_vector((0.8, 1.5, 1.5, 1.5, 1.5), 0.0),  # grasp
-        _finger_vector((1.5, 0.5, 0.0, 0.0, 0.0), 0.0),  # thumb opposition
-        _finger_vector((0.5, -1.5, 1.0, 1.0, 1.0), 0.0),  # index point
-        _finger_vector((0.0, -0.3, -0.3, -0.3, -0.3), 1.5),  # spread
-    )
-    synergies[1][_THUMB_AA] = 1.5
-    w = [[s[j] + rng.uniform(-0.25, 0.25) for s in synergies] for j in range(N_JOINTS)]
-    g = [_finger_vector(flex_spread[:5], flex_spread[5]) for flex_spread in _GESTURES]
-    return w, g
-
-
-_W, _G = _shared_model()
-
-
-def _user_mixing(
-    user: str, side: str, n_channels: int = N_CHANNELS
-) -> tuple[list[list[float]], list[float], list[float]]:
-    """Per-user electrode model: Mix (C x 8), gains (C,), noise floors (C,), C channels."""
-    rng = random.Random(f"purepose.synth/user/{user}")
-    rotation = rng.uniform(-0.5, 0.5) * 2.0 * math.pi / n_channels
-    mirror = -1.0 if side == "left" else 1.0
-    mix = []
-    for c in range(n_channels):
-        angle = mirror * (2.0 * math.pi * c / n_channels + rotation)
-        mix.append(
-            [
-                0.85 * math.exp(3.0 * (math.cos(angle - m) - 1.0)) + 0.15 * rng.random()
-                for m in _MUSCLE_ANGLES
-            ]
-        )
-    gains = [8.0 * rng.uniform(0.85, 1.15) for _ in range(n_channels)]
-    floors = [1.5 * rng.uniform(0.8, 1.2) for _ in range(n_channels)]
-    return mix, gains, floors
-
-
-# ---- control-rate pose, muscles and envelopes ----------------------------------
-
-
-def _latent_synergies(rng: random.Random, t: Sequence[float]) -> list[list[float]]:
-    """N_SYNERGIES smooth processes of unit variance, each three random sinusoids."""
-    out = []
-    for _ in range(N_SYNERGIES):
-        waves = [
-            (
-                rng.uniform(0.5, 1.0),
-                2.0 * math.pi * math.exp(rng.uniform(math.log(0.2), math.log(2.0))),
-                rng.uniform(0.0, 2.0 * math.pi),
-            )
-            for _ in range(3)
-        ]
-        norm = 1.0 / math.sqrt(sum(a * a for a, _, _ in waves) / 2.0)
-        out.append([norm * sum(a * math.sin(w * tt + p) for a, w, p in waves) for tt in t])
-    return out
-
-
-def _gesture_drive(rng: random.Random, t: Sequence[float]) -> list[list[float]]:
-    """Per frame, the summed logit offsets (20,) of the gesture bumps active then."""
-    drive = [[0.0] * N_JOINTS for _ in t]
-    dt = t[1] - t[0] if len(t) > 1 else 1.0
-    start = rng.uniform(0.3, 1.5)
-    while start < t[-1]:
-        duration = rng.uniform(0.8, 2.5)
-        gesture = _G[rng.randrange(len(_G))]
-        amplitude = rng.uniform(0.7, 1.2)
-        first = int(start / dt)
-        last = min(len(t), int((start + duration) / dt) + 1)
-        for f in range(first, last):
-            bump = math.sin(math.pi * (t[f] - start) / duration)
-            if bump > 0.0:
-                scale = amplitude * bump * bump
-                drive[f] = [d + scale * g for d, g in zip(drive[f], gesture, strict=True)]
-        start += duration + rng.uniform(0.2, 1.5)
-    return drive
-
-
-def _control_pose(rng: random.Random, n_frames: int) -> list[list[float]]:
-    """Normalised joint positions q (n_frames x 20), each in (0, 1)."""
-    t = [f / CONTROL_RATE for f in range(n_frames)]
-    s = _latent_synergies(rng, t)
-    drive = _gesture_drive(rng, t)
-    rest = [rng.uniform(-0.5, 0.0) for _ in range(N_JOINTS)]
-    q = []
-    for f in range(n_frames):
-        sk = [s[k][f] for k in range(N_SYNERGIES)]
-        q.append(
-            [
-                _sigmoid(b + sum(map(operator.mul, wj, sk)) + d)
-                for b, wj, d in zip(rest, _W, drive[f], strict=True)
-            ]
-        )
-    return q
-
-
-def _muscles(q: list[list[float]]) -> list[list[float]]:
-    """Muscle activations (n_frames x 8) from positions q and their velocities."""
-    n = len(q)
-    rate = CONTROL_RATE
-    out = []
-    for f in range(n):
-        now, before, after = q[f], q[max(f - 1, 0)], q[min(f + 1, n - 1)]
-        span = (min(f + 1, n - 1) - max(f - 1, 0)) or 1
-        vel = [(a - b) * rate / span for a, b in zip(after, before, strict=True)]
-        acts = []
-        for joints in _FE:  # one flexor per finger
-            drive = sum(now[j] for j in joints) / len(joints)
-            speed = sum(vel[j] for j in joints) / len(joints)
-            acts.append(_softplus(4.0 * (drive - 0.35) + 0.3 * speed))
-        fingers = [j for joints in _FINGER_FE for j in joints]
-        extension = 1.0 - sum(now[j] for j in fingers) / len(fingers)
-        speed = sum(vel[j] for j in fingers) / len(fingers)
-        acts.append(_softplus(4.0 * (extension - 0.45) - 0.3 * speed))  # extensor
-        spread = now[_FINGER_AA[3]] - now[_FINGER_AA[0]]
-        acts.append(_softplus(4.0 * spread))  # interossei
-        acts.append(_softplus(4.0 * (now[_THUMB_AA] - 0.4) + 0.3 * vel[_THUMB_AA]))
-        out.append(acts)
-    return out
-
-
-def _envelopes(
-    acts: list[list[float]], mix: list[list[float]], gains: list[float], floors: list[float]
-) -> list[list[float]]:
-    """EMG amplitude per channel (16 x n_frames): floor + gain * softplus(2 Mix a - 1)."""
-    return [
-        [fl + g * _softplus(2.0 * sum(map(operator.mul, row, a)) - 1.0) for a in acts]
-        for row, g, fl in zip(mix, gains, floors, strict=True)
-    ]
-
-
-# ---- 2 kHz signals -----------------------------------------------------------------
-
-
-def _upsample(frames: Sequence[float], first: int, n_rows: int, step: int) -> list[float]:
-    """Linear interpolation of control frames ``first, first+1, ...`` to ``n_rows`` rows.
-
-    Row first*step + step*f + k gets frames[f] + (frames[f+1] - frames[f]) * k / step;
-    filling one phase k at a time keeps the loop count at step, not at n_rows / step.
+    >>> Variability().is_off(), REALISTIC.is_off()
+    (True, False)
+    >>> Variability(fatigue=-1.0)
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: Variability: fatigue=-1.0 must be a finite number >= 0
     """
-    count = (n_rows + step - 1) // step
-    a = frames[first : first + count]
-    d = list(map(operator.sub, frames[first + 1 : first + count + 1], a))
-    out = [0.0] * (count * step)
-    for k in range(step):
-        w = k / step
-        out[k::step] = [x + y * w for x, y in zip(a, d, strict=True)]
-    del out[n_rows:]
-    return out
 
+    user_anatomy: float = 0.0
+    session_shift: float = 0.0
+    session_gain: float = 0.0
+    channel_gain: float = 0.0
+    fatigue: float = 0.0
+    powerline: float = 0.0
+    powerline_hz: float = 50.0
+    stage_poses: bool = False
 
-# Band-pass carrier: y[n] = x[n] - x[n-1] + C1 y[n-1] - C2 y[n-2]
-# (zero at DC; poles at radius 0.7, angle 2 pi 120 Hz / fs).
-_R = 0.7
-
-
-def _carrier_coefficients(sample_rate: float) -> tuple[float, float]:
-    return 2.0 * _R * math.cos(2.0 * math.pi * 120.0 / sample_rate), _R * _R
-
-
-def _bandpass(
-    x: Sequence[float], state: list[float], coefficients: tuple[float, float]
-) -> list[float]:
-    """Filter ``x`` through the carrier band-pass, continuing from and updating ``state``."""
-    xp, y1, y2 = state
-    c1, c2 = coefficients
-    out = []
-    append = out.append
-    for xn in x:
-        y = xn - xp + c1 * y1 - c2 * y2
-        append(y)
-        xp, y2, y1 = xn, y1, y
-    state[:] = [xp, y1, y2]
-    return out
-
-
-def _carrier_gain(coefficients: tuple[float, float]) -> float:
-    """Scale that gives the band-passed uniform(-1/2, 1/2) noise unit variance."""
-    impulse = _bandpass([1.0] + [0.0] * 499, [0.0, 0.0, 0.0], coefficients)
-    return 1.0 / math.sqrt(math.fsum(v * v for v in impulse) / 12.0)
-
-
-def _ik_failures(rng: random.Random, n_rows: int, sample_rate: float) -> list[tuple[int, int]]:
-    """Sorted, merged row ranges [a, b) covering about 7% of rows, blocks of 50-500 ms."""
-    shortest, longest_block = round(0.05 * sample_rate), round(0.5 * sample_rate)
-    if n_rows < shortest or shortest < 1:  # shorter than 50 ms: too short for a dropout block
-        return []
-    target = IK_FAILURE_FRACTION * n_rows
-    covered = [False] * n_rows
-    count = 0
-    longest = max(1, n_rows // 10)
-    while count < target:
-        # the last block is cut short (not below 50 ms) so the share stays near 7%
-        length = min(
-            rng.randint(shortest, longest_block),
-            longest,
-            max(shortest, math.ceil(target - count)),
-        )
-        a = rng.randrange(n_rows - length + 1)
-        for i in range(a, a + length):
-            if not covered[i]:
-                covered[i] = True
-                count += 1
-    ranges = []
-    i = 0
-    while i < n_rows:
-        if covered[i]:
-            j = i
-            while j < n_rows and covered[j]:
-                j += 1
-            ranges.append((i, j))
-            i = j
-        else:
-            i += 1
-    return ranges
-
-
-def _write_rows(
-    ds: h5py.Dataset,
-    rng: random.Random,
-    n_rows: int,
-    start_time: float,
-    q: list[list[float]],
-    env: list[list[float]],
-    failures: list[tuple[int, int]],
-    sample_rate: float,
-) -> None:
-    """Generate the rows block by block and write them into ``ds``."""
-    lo = [a for a, _ in _LIMITS]
-    width = [b - a for a, b in _LIMITS]
-    angles = [[lo[j] + width[j] * frame[j] for frame in q] for j in range(N_JOINTS)]
-    n_channels = len(env)
-    step = round(sample_rate / CONTROL_RATE)
-    coefficients = _carrier_coefficients(sample_rate)
-    states = [[0.0, 0.0, 0.0] for _ in range(n_channels)]
-    uniform = rng.random
-    for state in states:  # let the filters settle before the first row
-        _bandpass([uniform() - 0.5 for _ in range(200)], state, coefficients)
-    zero_pose = (0.0,) * N_JOINTS
-    # Fold the carrier's unit-variance gain into the envelopes (cheap at 100 Hz).
-    gain = _carrier_gain(coefficients)
-    env = [[gain * e for e in channel] for channel in env]
-    keep, leak = 1.0 - 2.0 * CROSSTALK, CROSSTALK
-    block_rows = BLOCK_FRAMES * step
-    for start in range(0, n_rows, block_rows):
-        m = min(block_rows, n_rows - start)
-        frame = start // step
-        times = [start_time + (start + i) / sample_rate for i in range(m)]
-        pose = list(zip(*[_upsample(col, frame, m, step) for col in angles], strict=True))
-        for a, b in failures:
-            a, b = max(a, start), min(b, start + m)
-            if a < b:
-                pose[a - start : b - start] = [zero_pose] * (b - a)
-        sources = []
-        for c in range(n_channels):
-            noise = _bandpass([uniform() - 0.5 for _ in range(m)], states[c], coefficients)
-            envelope = _upsample(env[c], frame, m, step)
-            sources.append(list(map(operator.mul, noise, envelope)))
-        emg_cols = [
-            [
-                keep * s + leak * (p + n)
-                for p, s, n in zip(
-                    sources[c - 1], sources[c], sources[(c + 1) % n_channels], strict=True
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "stage_poses":
+                if not isinstance(value, bool):
+                    raise PureposeError(
+                        f"Variability: stage_poses={value!r} must be True or False"
+                    )
+            elif (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or value < 0
+                or (f.name == "powerline_hz" and value == 0)
+            ):
+                limit = "> 0" if f.name == "powerline_hz" else ">= 0"
+                raise PureposeError(
+                    f"Variability: {f.name}={value!r} must be a finite number {limit}"
                 )
-            ]
-            for c in range(n_channels)
-        ]
-        ds[start : start + m] = list(zip(times, pose, zip(*emg_cols), strict=True))
+
+    def is_off(self) -> bool:
+        """True if no knob is on (the generator's original data)."""
+        return self == Variability(powerline_hz=self.powerline_hz)
+
+
+REALISTIC = Variability(
+    user_anatomy=0.25,
+    session_shift=0.3,
+    session_gain=0.25,
+    channel_gain=0.15,
+    fatigue=0.2,
+    powerline=0.5,
+    stage_poses=True,
+)
+"""The knobs ``purepose synth --realistic`` turns on (README, "Generalisation")."""
+
+
+def _session_placement(
+    seed: int, n_channels: int, v: Variability
+) -> tuple[float, list[float], list[tuple[float, float]]]:
+    """One session's band: rotation (channels), gain per channel, mains (amplitude, phase)."""
+    rng = random.Random(f"purepose.synth/session/{seed}")
+    shift = v.session_shift * rng.gauss(0.0, 1.0)
+    common = math.exp(v.session_gain * rng.gauss(0.0, 1.0))
+    gains = [common * math.exp(v.channel_gain * rng.gauss(0.0, 1.0)) for _ in range(n_channels)]
+    mains = [
+        (v.powerline * rng.uniform(0.5, 1.5), rng.uniform(0.0, 2.0 * math.pi))
+        for _ in range(n_channels)
+    ]
+    return shift, gains, mains
 
 
 # ---- public API -------------------------------------------------------------------
@@ -443,6 +258,7 @@ def make_session(
     start_time: float | None = None,
     sample_rate: float = SAMPLE_RATE,
     n_channels: int = N_CHANNELS,
+    variability: Variability | None = None,
 ) -> Path:
     """Write one synthetic session file in the emg2pose format and return its path.
 
@@ -454,6 +270,8 @@ def make_session(
     docstring). The file is written to a temporary name and renamed, and
     ``session`` is the file name without ``_left``/``_right``. Default
     ``start_time``: 2022-12-06 08:00 UTC plus two minutes per recording.
+    ``variability`` (:class:`Variability`, default all off) adds the
+    per-user, per-session and per-stage differences of real recordings.
 
     >>> import tempfile, pathlib
     >>> from purepose.io import Session
@@ -472,13 +290,23 @@ def make_session(
         start_time = DEFAULT_START_TIME + 120.0 * (recording - 1)
     if not math.isfinite(start_time):
         raise PureposeError(f"make_session: start_time={start_time!r} must be finite")
+    v = variability or Variability()
+    if not isinstance(v, Variability):
+        raise PureposeError(f"make_session: variability={v!r} must be a Variability")
     rng = random.Random(seed)
     step = round(sample_rate / CONTROL_RATE)
     n_frames = (n_rows + step - 1) // step + 1
-    q = _control_pose(rng, n_frames)
-    mix, gains, floors = _user_mixing(user, side, n_channels)
-    env = _envelopes(_muscles(q), mix, gains, floors)
-    failures = _ik_failures(rng, n_rows, sample_rate)
+    q = control_pose(rng, n_frames, stage if v.stage_poses else None)
+    shift, session_gains, mains = _session_placement(seed, n_channels, v)
+    mix, gains, floors = user_mixing(user, side, n_channels, anatomy=v.user_anatomy, shift=shift)
+    if v.session_gain or v.channel_gain:  # the electrode gain scales signal and noise floor
+        gains = [g * k for g, k in zip(gains, session_gains, strict=True)]
+        floors = [f * k for f, k in zip(floors, session_gains, strict=True)]
+    env = envelopes(muscles(q), mix, gains, floors)
+    if v.fatigue:
+        ramp = [1.0 + v.fatigue * f / max(n_frames - 1, 1) for f in range(n_frames)]
+        env = [list(map(operator.mul, channel, ramp)) for channel in env]
+    failures = ik_failures(rng, n_rows, sample_rate)
     attrs = {
         "filename": target.stem,
         "session": _session_name(target.stem),
@@ -494,7 +322,11 @@ def make_session(
     with atomic_path(target, suffix=".hdf5") as tmp, h5py.File(tmp, "w") as f:
         group = f.create_group(GROUP)
         ds = group.create_dataset(TIMESERIES, shape=(n_rows,), dtype=dtype, track_times=False)
-        _write_rows(ds, rng, n_rows, float(start_time), q, env, failures, sample_rate)
+        noise = None
+        if v.powerline:  # amplitude in EMG units: a multiple of each channel's rest level
+            per_channel = [(a * fl, ph) for (a, ph), fl in zip(mains, floors, strict=True)]
+            noise = (float(v.powerline_hz), per_channel)
+        write_rows(ds, rng, n_rows, float(start_time), q, env, failures, sample_rate, noise)
         for key, value in attrs.items():
             group.attrs[key] = value
     return target
@@ -554,10 +386,41 @@ def _assign_splits(n_recordings: int) -> list[str]:
     return ["train"] * (n_recordings - 2) + ["val", "test"]
 
 
-def _stage_for(recording: int, split: str, n_train: int) -> str:
-    """Train recordings cycle through STAGES; val/test reuse a stage of their user's train set."""
-    cycle = len(STAGES) if split == "train" else min(n_train, len(STAGES))
-    return STAGES[(recording - 1) % cycle]
+def _stage_for(recording: int, split: str, n_train: int, stages: Sequence[str] = STAGES) -> str:
+    """Train recordings cycle through ``stages``; val/test reuse a stage their user trained on."""
+    cycle = len(stages) if split == "train" else min(n_train, len(stages))
+    return stages[(recording - 1) % cycle]
+
+
+def _user_plan(
+    n_recordings: int,
+    held_out_stages: int,
+    trained: Sequence[str] | None = None,
+    user_index: int = 0,
+) -> list[tuple[str, str]]:
+    """(split, stage) of a user's recordings 1 .. n_recordings (see make_dataset).
+
+    Without held-out users or stages: ``_assign_splits`` and ``_stage_for``.
+    A held-out user (``trained``: the stages the other users train on) has
+    every recording in test, cycling through those stages. With
+    ``held_out_stages`` h, the last h of STAGES are never trained on: a
+    training user's last recording becomes a second test recording on one of
+    them (user i gets the (i mod h)-th), and so does a held-out user's last recording.
+    """
+    seen, held = STAGES[: len(STAGES) - held_out_stages], STAGES[len(STAGES) - held_out_stages :]
+    if trained is not None:
+        plan = [("test", trained[(k - 1) % len(trained)]) for k in range(1, n_recordings + 1)]
+    elif not held:
+        splits = _assign_splits(n_recordings)
+        n_train = splits.count("train")
+        return [(sp, _stage_for(k, sp, n_train)) for k, sp in enumerate(splits, start=1)]
+    else:
+        splits = [*_assign_splits(n_recordings - 1), "test"]
+        n_train = splits.count("train")
+        plan = [(sp, _stage_for(k, sp, n_train, seen)) for k, sp in enumerate(splits, start=1)]
+    if held:
+        plan[-1] = ("test", held[user_index % len(held)])
+    return plan
 
 
 def make_dataset(
@@ -569,6 +432,9 @@ def make_dataset(
     n_users: int = 1,
     sample_rate: float = SAMPLE_RATE,
     n_channels: int = N_CHANNELS,
+    held_out_users: int = 0,
+    held_out_stages: int = 0,
+    variability: Variability | None = None,
     quiet: bool = False,
 ) -> list[Path]:
     """Write ``n_sessions`` synthetic session files and a ``metadata.csv``; return the paths.
@@ -585,9 +451,21 @@ def make_dataset(
     non-empty. Train recordings cycle through ``STAGES``; val and test
     recordings repeat stages their user trained on. The held-out flags and
     ``generalization`` (none, user, stage, user_stage) are computed from what
-    train contains, so here they are False and ``none``: cross-user tests
-    select by ``user`` instead. Every file, and metadata.csv, is written
-    atomically; ``quiet=False`` shows a progress line on stderr.
+    train contains, as in emg2pose's metadata: by default every val/test
+    recording is a new session of a training user on a trained stage
+    (``none``). To measure generalisation:
+
+    * ``held_out_users=k``: the last k users never train; all their
+      recordings are test (``generalization`` user). At least one user trains.
+    * ``held_out_stages=h`` (0-4): the last h of ``STAGES`` are never trained
+      on; each training user's last recording is a second test recording on
+      one of them (stage) and so is each held-out user's last recording
+      (user_stage). Training users then need at least four recordings.
+
+    ``variability`` (:class:`Variability`; default all off) makes users,
+    sessions and stages differ the way real recordings do. Every file, and
+    metadata.csv, is written atomically; ``quiet=False`` shows a progress
+    line on stderr.
 
     >>> import tempfile
     >>> paths = make_dataset(tempfile.mkdtemp(), n_sessions=3, seconds=0.01, quiet=True)
@@ -606,6 +484,19 @@ def make_dataset(
         raise PureposeError(
             f"make_dataset: n_users={n_users} needs n_sessions >= {3 * n_users} "
             f"(3 per user), got {n_sessions}"
+        )
+    for name, value, top, why in (
+        ("held_out_users", held_out_users, n_users - 1, f"of {n_users} user(s) one must train"),
+        ("held_out_stages", held_out_stages, len(STAGES) - 1, "one stage must be trained on"),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+            raise PureposeError(
+                f"make_dataset: {name}={value!r} must be an int in [0, {top}] ({why})"
+            )
+    if held_out_stages and n_sessions // n_users < 4:
+        raise PureposeError(
+            f"make_dataset: held_out_stages={held_out_stages} needs 4 recordings per user "
+            f"(n_sessions >= {4 * n_users}), got {n_sessions} for {n_users} user(s)"
         )
     _check_session_args(seconds, seed, "right", 1, sample_rate, n_channels)
     root = Path(out_dir)
@@ -633,15 +524,21 @@ def make_dataset(
         u, k = i % n_users, i // n_users + 1
         plan.append((users[u], k, rng.getrandbits(32)))
     n_recordings = [len(range(u, n_sessions, n_users)) for u in range(n_users)]
-    splits = {u: _assign_splits(n) for u, n in enumerate(n_recordings)}
+    first_held = n_users - held_out_users
+    plans = {
+        u: _user_plan(n_recordings[u], held_out_stages, user_index=u) for u in range(first_held)
+    }
+    trained = {stage for plan in plans.values() for split, stage in plan if split == "train"}
+    trained_in_order = [stage for stage in STAGES if stage in trained]
+    for u in range(first_held, n_users):
+        plans[u] = _user_plan(n_recordings[u], held_out_stages, trained_in_order, u)
 
     rows = []
     paths = []
     with Progress(n_sessions, "synth", quiet=quiet) as progress:
         for i, (info, k, file_seed) in enumerate(plan):
             stem = f"{info['prefix']}-recording-{k}_{info['side']}"
-            split = splits[i % n_users][k - 1]
-            stage = _stage_for(k, split, splits[i % n_users].count("train"))
+            split, stage = plans[i % n_users][k - 1]
             start = info["unix"] + 60.0 + (k - 1) * (math.ceil(seconds) + 30.0)
             path = make_session(
                 root / f"{stem}.hdf5",
@@ -654,6 +551,7 @@ def make_dataset(
                 start_time=start,
                 sample_rate=sample_rate,
                 n_channels=n_channels,
+                variability=variability,
             )
             paths.append(path)
             rows.append(

@@ -34,8 +34,17 @@ from typing import NamedTuple
 
 from .errors import PureposeError
 from .recording import REPETITION, STIMULUS, Recording, repetition_groups
-from .signal import DEFAULT_FEATURES, FEATURES, extract_features, feature_names, lag_stack
+from .signal import (
+    DEFAULT_BANDS,
+    DEFAULT_FEATURES,
+    FEATURES,
+    extract_features,
+    feature_names,
+    feature_widths,
+    lag_stack,
+)
 from .sources import Source, as_source
+from .spectral import band_bins, check_band_edges
 from .types import Matrix, Vector
 
 NORMALIZE = ("global", "session", "causal")
@@ -59,7 +68,9 @@ class FeatureConfig:
     are; the model standardizes with the training statistics), "session"
     (each recording's features standardized by that recording's own
     statistics, :func:`standardize_session`) or "causal" (by the running
-    statistics up to each window, :func:`standardize_causal`).
+    statistics up to each window, :func:`standardize_causal`). ``bands``:
+    the (lo, hi) edges in Hz of the LOGBAND feature (purepose.spectral),
+    converted with each recording's sample rate.
     """
 
     window_ms: float | None = 100.0
@@ -72,6 +83,7 @@ class FeatureConfig:
     lag_step: int = 1
     label: str = "end"
     normalize: str = "global"
+    bands: tuple[tuple[float, float], ...] = DEFAULT_BANDS
 
     def validate(self, where: str = "PoseRegressor") -> None:
         """Raise PureposeError naming the first bad field."""
@@ -113,6 +125,7 @@ class FeatureConfig:
                 f"{where}: features={list(self.features)!r} must be a non-empty subset "
                 f"of {list(FEATURES)} without repeats"
             )
+        check_band_edges(self.bands, f"{where}: bands")
         if self.label not in ("end", "center"):
             raise PureposeError(f"{where}: label={self.label!r} must be 'end' or 'center'")
         if not (
@@ -157,12 +170,12 @@ class FeatureConfig:
         return window - 1 if self.label == "end" else (window - 1) // 2
 
     def n_features(self, n_channels: int) -> int:
-        """Width of a feature row: channels x features x (lags + 1)."""
-        return n_channels * len(self.features) * (self.n_lags + 1)
+        """Channels x feature columns (LOGBAND has one per band) x (lags + 1)."""
+        return n_channels * feature_widths(self.features, bands=self.bands) * (self.n_lags + 1)
 
     def feature_names(self, n_channels: int) -> list[str]:
         """Column names: rms_ch00 ..., then the lags as rms_ch00_lag2 ... (lag in hops)."""
-        base = feature_names(self.features, n_channels)
+        base = feature_names(self.features, n_channels, bands=self.bands)
         names = list(base)
         for lag in range(1, self.n_lags + 1):
             names += [f"{name}_lag{lag * self.lag_step}" for name in base]
@@ -172,7 +185,8 @@ class FeatureConfig:
         d = self.n_features(n_channels)
         if d > MAX_FEATURES:
             raise PureposeError(
-                f"{where}: {n_channels} channels x {len(self.features)} features x "
+                f"{where}: {n_channels} channels x "
+                f"{feature_widths(self.features, bands=self.bands)} feature columns x "
                 f"{self.n_lags + 1} lags = {d} features per window, more than {MAX_FEATURES}"
             )
 
@@ -369,6 +383,8 @@ def _featurize_open(
     where = str(rec.path)
     config.check_width(rec.n_channels, where)
     window, hop = config.in_samples(rec.check_rate(), where)
+    if "logband" in config.features:  # bands in Hz must fit this file's rate and window
+        band_bins(config.bands, window, rec.sample_rate, where)
     n_samples = len(rec)
     if n_samples < window:
         raise PureposeError(
@@ -377,7 +393,13 @@ def _featurize_open(
     rows: Matrix = []
     for chunk in iter_windows(rec, window, hop, chunk_rows=chunk_rows):
         rows += extract_features(
-            chunk.emg, window=window, hop=hop, features=config.features, threshold=config.threshold
+            chunk.emg,
+            window=window,
+            hop=hop,
+            features=config.features,
+            threshold=config.threshold,
+            sample_rate=rec.sample_rate,
+            bands=config.bands,
         )
     if config.n_lags:
         rows = lag_stack(rows, config.n_lags, step=config.lag_step)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from purepose import signal
 from purepose.errors import PureposeError
 from purepose.signal import (
-    FEATURES,
+    TIME_FEATURES,
     biquad_coefficients,
     ema,
     envelope,
@@ -203,7 +203,7 @@ def test_feature_names_layout_is_feature_major():
         "wl_ch01",
         "wl_ch02",
     ]
-    assert len(feature_names(FEATURES, 16)) == 96
+    assert len(feature_names(TIME_FEATURES, 16)) == 96
     assert feature_names("mav", 1) == ["mav_ch00"]
     with pytest.raises(PureposeError, match="duplicate"):
         feature_names(("rms", "rms"), 2)
@@ -233,15 +233,15 @@ def test_features_match_numpy_on_small_integer_signals(
             max_size=n,
         )
     )
-    want = oracle_features(x, window, hop, FEATURES, threshold)
-    got = extract_features(x, window=window, hop=hop, features=FEATURES, threshold=threshold)
+    want = oracle_features(x, window, hop, TIME_FEATURES, threshold)
+    got = extract_features(x, window=window, hop=hop, features=TIME_FEATURES, threshold=threshold)
     assert np.array(got).shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
     # The same windows through the head + tail plan (used for dense windows),
     # not the pieces plan that these short windows use by default.
     with mock.patch.object(signal, "_MAX_PIECES", 0):
         blocked = extract_features(
-            x, window=window, hop=hop, features=FEATURES, threshold=threshold
+            x, window=window, hop=hop, features=TIME_FEATURES, threshold=threshold
         )
     np.testing.assert_allclose(blocked, want, rtol=1e-12, atol=1e-12)
 
@@ -254,8 +254,10 @@ def test_features_match_numpy_on_a_bursty_signal_straddling_blocks():
     amp = np.exp(3.5 * np.sin(np.arange(n) / 400.0))[:, None]
     x = (rng.standard_normal((n, 3)) * amp * 40).astype(np.float32).astype(np.float64)
     for window, hop in ((300, 7), (200, 40), (37, 13)):
-        got = np.array(extract_features(x.tolist(), window=window, hop=hop, features=FEATURES))
-        want = oracle_features(x, window, hop, FEATURES)
+        got = np.array(
+            extract_features(x.tolist(), window=window, hop=hop, features=TIME_FEATURES)
+        )
+        want = oracle_features(x, window, hop, TIME_FEATURES)
         np.testing.assert_allclose(got, want, rtol=1e-11, atol=0)
 
 
@@ -342,8 +344,8 @@ def test_feature_subsets_give_the_same_columns_as_all_features():
     rng = np.random.default_rng(4)
     x = (rng.standard_normal((700, 2)) * 50).tolist()
     for window, hop in ((200, 40), (90, 25), (37, 1)):
-        everything = np.array(extract_features(x, window=window, hop=hop, features=FEATURES))
-        for k, name in enumerate(FEATURES):
+        everything = np.array(extract_features(x, window=window, hop=hop, features=TIME_FEATURES))
+        for k, name in enumerate(TIME_FEATURES):
             alone = np.array(extract_features(x, window=window, hop=hop, features=(name,)))
             np.testing.assert_array_equal(alone, everything[:, 2 * k : 2 * k + 2])
 
@@ -368,8 +370,8 @@ def test_columns_transpose_across_row_blocks(n_rows):
 def test_windows_too_short_for_pairs_or_triples(window):
     x = [[0.0], [2.0], [-1.0], [0.0], [3.0], [3.0]]
     for n in range(window, len(x) + 1):
-        got = extract_features(x[:n], window=window, hop=1, features=FEATURES, threshold=0.5)
-        np.testing.assert_allclose(got, oracle_features(x[:n], window, 1, FEATURES, 0.5))
+        got = extract_features(x[:n], window=window, hop=1, features=TIME_FEATURES, threshold=0.5)
+        np.testing.assert_allclose(got, oracle_features(x[:n], window, 1, TIME_FEATURES, 0.5))
 
 
 def test_default_features_and_layout():
@@ -388,10 +390,12 @@ def test_default_features_and_layout():
 def test_features_do_not_mutate_input_and_accept_tuples():
     x = [[1.0, -2.0], [0.5, 0.0], [-1.0, 3.0], [2.0, -1.0]]
     before = copy.deepcopy(x)
-    got = extract_features(x, window=3, hop=1, features=FEATURES, threshold=0.1)
+    got = extract_features(x, window=3, hop=1, features=TIME_FEATURES, threshold=0.1)
     assert x == before
     assert (
-        extract_features(tuple(map(tuple, x)), window=3, hop=1, features=FEATURES, threshold=0.1)
+        extract_features(
+            tuple(map(tuple, x)), window=3, hop=1, features=TIME_FEATURES, threshold=0.1
+        )
         == got
     )
 

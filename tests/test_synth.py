@@ -178,7 +178,7 @@ def test_overwrite_is_atomic(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(synth, "_write_rows", boom)
+    monkeypatch.setattr(synth, "write_rows", boom)
     with pytest.raises(RuntimeError):
         make_session(path, seconds=0.1, seed=2)
     assert path.read_bytes() == before

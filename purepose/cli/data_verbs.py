@@ -120,8 +120,63 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
         help="sample rate, a multiple of 100 Hz (2000, emg2pose's)",
     )
     p.add_argument("--channels", type=int, default=16, help="EMG channels on the ring (16)")
+    p.add_argument(
+        "--held-out-users",
+        type=int,
+        default=0,
+        help="the last K users never train: all their recordings are test (0)",
+    )
+    p.add_argument(
+        "--held-out-stages",
+        type=int,
+        default=0,
+        help="the last K stages are never trained on; each user gets a test recording on one (0)",
+    )
+    _variability_options(p)
     common_options(p)
     p.set_defaults(handler=_cmd_synth)
+
+
+def _variability_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group(
+        "variability (all off by default; purepose.synth.Variability documents each knob)"
+    )
+    g.add_argument(
+        "--realistic",
+        action="store_true",
+        help="turn every knob on at purepose.synth.REALISTIC's values (flags below override)",
+    )
+    for flag, what in (
+        ("--user-anatomy", "std of each user's muscle positions (rad) and log sizes"),
+        ("--session-shift", "std of each session's band rotation, in channels"),
+        ("--session-gain", "std of the log of each session's common gain"),
+        ("--channel-gain", "std of the log of each session's per-channel gains"),
+        ("--fatigue", "amplitude rise over a session, as a fraction"),
+        ("--powerline", "mains amplitude, in multiples of each channel's noise floor"),
+        ("--powerline-hz", "mains frequency in Hz (50)"),
+    ):
+        g.add_argument(flag, type=float, default=None, metavar="X", help=what)
+    g.add_argument(
+        "--stage-poses",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="stages move the hand in their own ways (a held-out stage is new poses)",
+    )
+
+
+def _variability_from_args(args: argparse.Namespace):
+    """The Variability of ``purepose synth``'s flags: --realistic, then each knob given."""
+    import dataclasses
+
+    from purepose.synth import REALISTIC, Variability
+
+    base = REALISTIC if args.realistic else Variability()
+    given = {
+        f.name: getattr(args, f.name)
+        for f in dataclasses.fields(Variability)
+        if getattr(args, f.name, None) is not None
+    }
+    return dataclasses.replace(base, **given)
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -136,6 +191,9 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         n_users=args.users,
         sample_rate=args.sample_rate,
         n_channels=args.channels,
+        held_out_users=args.held_out_users,
+        held_out_stages=args.held_out_stages,
+        variability=_variability_from_args(args),
         quiet=args.quiet,
     )
     for path in paths:

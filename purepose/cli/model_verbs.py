@@ -29,7 +29,8 @@ def model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--features",
         default="rms,mav,wl,logpow",
-        help="comma-separated subset of rms,mav,wl,zc,ssc,logpow (rms,mav,wl,logpow)",
+        help="comma-separated subset of rms,mav,wl,zc,ssc,logpow, spatial, logband,mnf,mdf "
+        "(spectral), activity,mobility,complexity (Hjorth) (rms,mav,wl,logpow)",
     )
     g.add_argument("--lags", type=int, default=2, help="past windows appended to each row (2)")
     g.add_argument("--lag-step", type=int, default=2, help="windows between lags (2)")
@@ -267,9 +268,11 @@ def _add_evaluate(sub) -> None:
     p.add_argument("data", nargs="+", metavar="DATA", help="recording files or directories")
     p.add_argument(
         "--by",
-        choices=("finger", "segment", "joint", "target"),
+        choices=("finger", "segment", "joint", "target", "generalization"),
         default="finger",
-        help="rows of the table: per finger, segment or joint (joint angles), or per target",
+        help="rows of the table: per finger, segment or joint (joint angles), per target, or "
+        "per value of metadata.csv's generalization column (none, user, stage, user_stage; "
+        "a dataset directory only)",
     )
     p.add_argument(
         "--frames",
@@ -296,6 +299,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from purepose.model import PoseRegressor
 
     model = PoseRegressor.load(args.model)
+    if args.by == "generalization":
+        return _evaluate_by_metadata(args, model, "generalization")
     sources = resolve_data(args, args.data, args.split)
     result = evaluate(
         model,
@@ -312,6 +317,38 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     frames = "movement windows" if args.frames == "movement" else "valid windows"
     print(f"{result.n_sessions} recording(s), {first.n_frames} {frames}")
     print(result.table(by=args.by))
+    return 0
+
+
+def _evaluate_by_metadata(args: argparse.Namespace, model, column: str) -> int:
+    """``evaluate --by generalization``: one row per value of a metadata.csv column."""
+    import json
+
+    from purepose.evaluation import evaluate_groups, metadata_groups
+
+    if len(args.data) != 1:
+        raise PureposeError(
+            f"--by {column}: give one dataset directory with metadata.csv, got {len(args.data)} "
+            "DATA arguments"
+        )
+    groups = metadata_groups(args.data[0], column)
+    sources = resolve_data(args, args.data, args.split)
+    result = evaluate_groups(
+        model,
+        sources,
+        groups,
+        column=column,
+        movement_only=args.frames == "movement",
+        allow_overlap=args.allow_overlap,
+        n_jobs=max(1, args.jobs),
+        quiet=args.quiet,
+    )
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=1, allow_nan=False))
+        return 0
+    frames = "movement windows" if args.frames == "movement" else "valid windows"
+    print(f"{result.overall.n_sessions} recording(s), {frames}")
+    print(result.table())
     return 0
 
 
