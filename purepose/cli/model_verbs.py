@@ -9,6 +9,11 @@ from purepose._util import check_output, report_stream
 from purepose.errors import PureposeError
 
 from .common import common_options, data_options, resolve_data
+from .predictions_eval import (
+    check_no_prediction_options,
+    evaluate_predictions,
+    predictions_options,
+)
 
 # ---- fit / predict / evaluate / demo (the model verbs) ------------------------
 
@@ -206,8 +211,11 @@ def _add_evaluate(sub) -> None:
         "per finger, segment or joint; for any targets the normalised MAE, Pearson r and R²; "
         "always beside the baselines, over the same windows.",
     )
-    p.add_argument("model", help="model JSON written by `purepose fit`")
+    p.add_argument(
+        "model", nargs="?", help="model JSON written by `purepose fit` (not with --predictions)"
+    )
     p.add_argument("data", nargs="+", metavar="DATA", help="recording files or directories")
+    predictions_options(p)
     p.add_argument(
         "--by",
         choices=("finger", "segment", "joint", "target"),
@@ -238,6 +246,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from purepose.evaluation import evaluate
     from purepose.model import PoseRegressor
 
+    if args.predictions:
+        return evaluate_predictions(args)
+    check_no_prediction_options(args)
+    if args.model is None:
+        raise PureposeError("give MODEL and DATA, or --predictions CSV and DATA")
     model = PoseRegressor.load(args.model)
     sources = resolve_data(args, args.data, args.split)
     result = evaluate(
