@@ -27,6 +27,7 @@ from .covariance import CovarianceExercise
 from .eigen import PcaSignsExercise, PowerIterationExercise
 from .least_squares import LstsqExercise
 from .metric import MetricExercise
+from .pose import PoseExercise
 from .products import MatmulExercise
 from .projection import Project3dExercise
 from .ridge import NormalEquationsExercise, RidgeExercise
@@ -50,6 +51,7 @@ EXERCISES: dict[str, Exercise] = {
         LfilterExercise(),
         MetricExercise(),
         Project3dExercise(),
+        PoseExercise(),
     )
 }
 """Every exercise by name, in the order ``exercise list`` shows them."""

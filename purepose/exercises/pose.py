@@ -42,6 +42,26 @@ DEFAULT_BUDGET = 300.0
 """Seconds for fit and every predict together."""
 
 
+class Recordings:
+    """Open recordings by path, each opened once (a MAT file is parsed whole when opened)."""
+
+    def __init__(self, options: Any) -> None:
+        self.options = options
+        self.open: dict[str, Any] = {}
+
+    def __call__(self, path: str) -> Any:
+        if path not in self.open:
+            from purepose.sources import open_recording
+
+            self.open[path] = open_recording(path, self.options)
+        return self.open[path]
+
+    def close(self) -> None:
+        for rec in self.open.values():
+            rec.close()
+        self.open.clear()
+
+
 class PoseSession:
     """A session as the solution sees it: metadata now, the lists on first use (then kept).
 
@@ -52,8 +72,8 @@ class PoseSession:
     ``predict``.
     """
 
-    def __init__(self, piece: dict[str, Any], options: Any, with_targets: bool) -> None:
-        self._piece, self._options, self._with_targets = piece, options, with_targets
+    def __init__(self, piece: dict[str, Any], recordings: Recordings, with_targets: bool) -> None:
+        self._piece, self._recordings, self._with_targets = piece, recordings, with_targets
         self.name = piece["name"]
         self.sample_rate = piece["sample_rate"]
         self.n_channels = piece["n_channels"]
@@ -69,19 +89,17 @@ class PoseSession:
 
     def _load(self) -> dict[str, Any]:
         if self._data is None:
-            from purepose.sources import open_recording
-
             start, stop = self._piece["start"], self._piece["stop"]
-            with open_recording(self._piece["path"], self._options) as rec:
-                data = {
-                    "time": rec.read_field("time", start, stop),
-                    "emg": rec.read_field("emg", start, stop),
-                    "targets": None,
-                    "valid": None,
-                }
-                if self._with_targets:
-                    data["targets"] = rec.read_field("targets", start, stop)
-                    data["valid"] = rec.valid_mask(data["targets"])
+            rec = self._recordings(self._piece["path"])
+            data = {
+                "time": rec.read_field("time", start, stop),
+                "emg": rec.read_field("emg", start, stop),
+                "targets": None,
+                "valid": None,
+            }
+            if self._with_targets:
+                data["targets"] = rec.read_field("targets", start, stop)
+                data["valid"] = rec.valid_mask(data["targets"])
             self._data = data
         return self._data
 
@@ -127,14 +145,17 @@ class PoseExercise(Exercise):
 
     def call(self, functions: Any, payload: dict[str, Any]) -> Any:
         """In the worker: fit on the training pieces, predict every test piece, time both."""
-        options = _options(payload)
-        train = [PoseSession(p, options, True) for p in payload["train"]]
-        val = [PoseSession(p, options, True) for p in payload["val"]]
-        test = [PoseSession(p, options, False) for p in payload["test"]]
-        start = time.perf_counter()
-        state = functions.fit(train, val)
-        fitted = time.perf_counter()
-        predictions = [functions.predict(state, s) for s in test]
+        recordings = Recordings(_options(payload))
+        train = [PoseSession(p, recordings, True) for p in payload["train"]]
+        val = [PoseSession(p, recordings, True) for p in payload["val"]]
+        test = [PoseSession(p, recordings, False) for p in payload["test"]]
+        try:
+            start = time.perf_counter()
+            state = functions.fit(train, val)
+            fitted = time.perf_counter()
+            predictions = [functions.predict(state, s) for s in test]
+        finally:
+            recordings.close()
         return {
             "predictions": predictions,
             "fit_seconds": fitted - start,
@@ -204,47 +225,48 @@ def given_data(paths: list[str], options: Any) -> PoseData:
     )
 
 
-def pieces(sources: list) -> list[dict[str, Any]]:
+def pieces(sources: list, recordings: Recordings) -> list[dict[str, Any]]:
     """Each source's contiguous runs of samples (a whole file, or runs of its repetitions)."""
-    from purepose.recording import REPETITION, repetition_groups
-
     out = []
     for src in sources:
-        with src.open() as rec:
-            info = {
-                "path": str(src.path),
-                "sample_rate": rec.check_rate(),
-                "n_channels": rec.n_channels,
-                "target_names": list(rec.target_names),
-                "target_unit": rec.target_unit,
-            }
-            if not rec.n_targets:
-                raise PureposeError(f"{rec.name}: has no targets to learn or score")
-            groups = (
-                repetition_groups(rec.read_field(REPETITION))
-                if REPETITION in rec.label_names
-                else None
+        rec = recordings(str(src.path))
+        if not rec.n_targets:
+            raise PureposeError(f"{rec.name}: has no targets to learn or score")
+        info = {
+            "path": str(src.path),
+            "sample_rate": rec.check_rate(),
+            "n_channels": rec.n_channels,
+            "target_names": list(rec.target_names),
+            "target_unit": rec.target_unit,
+        }
+        for start, stop in _runs(src, rec):
+            name = (
+                rec.name
+                if (start, stop) == (0, len(rec))
+                else (f"{rec.name} (samples {start}..{stop - 1})")
             )
-            wanted = src.repetitions(None if groups is None else set(groups))
-            if wanted is None:
-                out.append({**info, "name": rec.name, "start": 0, "stop": len(rec)})
-                continue
-            start = None
-            for i, g in enumerate([*groups, None]):  # type: ignore[misc]
-                inside = g in wanted
-                if inside and start is None:
-                    start = i
-                elif not inside and start is not None:
-                    out.append(
-                        {
-                            **info,
-                            "name": f"{rec.name} (samples {start}..{i - 1})",
-                            "start": start,
-                            "stop": i,
-                        }
-                    )
-                    start = None
+            out.append({**info, "name": name, "start": start, "stop": stop})
     return out
+
+
+def _runs(src: Any, rec: Any) -> list[tuple[int, int]]:
+    """[start, stop) of each run of consecutive samples in the source's repetitions."""
+    from purepose.recording import REPETITION, repetition_groups
+
+    groups = (
+        repetition_groups(rec.read_field(REPETITION)) if REPETITION in rec.label_names else None
+    )
+    wanted = src.repetitions(None if groups is None else set(groups))
+    if wanted is None or groups is None:
+        return [(0, len(rec))]
+    runs, start = [], None
+    for i, g in enumerate([*groups, None]):
+        if g in wanted and start is None:
+            start = i
+        elif g not in wanted and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
 
 
 @dataclass
@@ -306,11 +328,12 @@ def grade_pose(
         given_data(data, options) if data else synthetic_data(seed, n_sessions, seconds, quiet)
     )
     grade = PoseGrade(path, seed, split_data.description, budget)
+    recordings = Recordings(split_data.options)
     try:
-        test = pieces(split_data.test)
+        test = pieces(split_data.test, recordings)
         payload = {
-            "train": pieces(split_data.train),
-            "val": pieces(split_data.val),
+            "train": pieces(split_data.train, recordings),
+            "val": pieces(split_data.val, recordings),
             "test": test,
             "options": _options_dict(split_data.options),
         }
@@ -319,13 +342,14 @@ def grade_pose(
         if outcome.kind == "value" and isinstance(outcome.value, dict):
             grade.fit_seconds = outcome.value.get("fit_seconds", 0.0)
             grade.predict_seconds = outcome.value.get("predict_seconds", 0.0)
-            _score(grade, split_data, test, outcome.value.get("predictions"))
+            _score(grade, split_data, test, outcome.value.get("predictions"), recordings)
         else:
             grade.problem = _outcome_problem(outcome, budget)
         if reference and grade.evaluation is not None:
             _reference(grade, split_data)
         _table(grade)
     finally:
+        recordings.close()
         if split_data.tmp is not None:
             split_data.tmp.cleanup()
     grade.seconds = time.perf_counter() - started
@@ -345,7 +369,9 @@ def _outcome_problem(outcome: Any, budget: float) -> str:
     return f"raised {outcome.raised}: {outcome.message}{where}"
 
 
-def _score(grade: PoseGrade, data: PoseData, test: list[dict], predictions: Any) -> None:
+def _score(
+    grade: PoseGrade, data: PoseData, test: list[dict], predictions: Any, recordings: Recordings
+) -> None:
     from purepose.predictions import score, training_mean
 
     if not isinstance(predictions, list) or len(predictions) != len(test):
@@ -355,13 +381,18 @@ def _score(grade: PoseGrade, data: PoseData, test: list[dict], predictions: Any)
     names = test[0]["target_names"]
     for piece, rows in zip(test, predictions):
         try:
-            matched.append(_match(piece, rows, data.options))
+            matched.append(_match(piece, rows, recordings(piece["path"])))
         except PureposeError as exc:
             grade.problem = str(exc)
             return
-    with data.test[0].open() as rec:
-        unit, zero_is_rest = rec.target_unit, rec.zero_is_rest
+    rec = recordings(test[0]["path"])
+    unit, zero_is_rest = rec.target_unit, rec.zero_is_rest
     mean_pose = training_mean(data.train, names)
+    n_rows, scored = sum(m.n_rows for m in matched), sum(len(m.truth) for m in matched)
+    grade.notes.append(
+        f"scored: {scored} of your {n_rows} predictions in {len(test)} test session(s) "
+        f"(valid truth; times matched to samples within +-{0.5 / rec.sample_rate:.3g} s)"
+    )
     grade.evaluation = score(
         matched,
         names,
@@ -373,9 +404,8 @@ def _score(grade: PoseGrade, data: PoseData, test: list[dict], predictions: Any)
     )
 
 
-def _match(piece: dict, rows: Any, options: Any) -> Any:
+def _match(piece: dict, rows: Any, rec: Any) -> Any:
     from purepose.predictions import Matched, match_samples, rows_at
-    from purepose.sources import open_recording
 
     where = f"predict({piece['name']})"
     width = len(piece["target_names"])
@@ -397,23 +427,22 @@ def _match(piece: dict, rows: Any, options: Any) -> Any:
             )
         times.append(float(row[0]))
         values.append([float(v) for v in row[1]])
-    with open_recording(piece["path"], options) as rec:
-        start, stop = piece["start"], piece["stop"]
-        duration = (stop - start) / rec.sample_rate
-        needed = int(duration * MIN_RATE_HZ)
-        if len(rows) < needed:
-            raise PureposeError(
-                f"{where}: {len(rows)} predictions for {duration:.1f} s; at "
-                f"least one per 100 ms ({needed}) are scored"
-            )
-        sample_times = rec.read_field("time", start, stop)
-        labels = [f"prediction {k}" for k in range(len(times))]
-        indices = match_samples(times, sample_times, rec.sample_rate, where, labels)
-        order = sorted(range(len(indices)), key=indices.__getitem__)
-        indices = [indices[k] + start for k in order]
-        values = [values[k] for k in order]
-        truth = rows_at(rec, indices)
-        keep = rec.valid_mask(truth)
+    start, stop = piece["start"], piece["stop"]
+    duration = (stop - start) / rec.sample_rate
+    needed = int(duration * MIN_RATE_HZ)
+    if len(rows) < needed:
+        raise PureposeError(
+            f"{where}: {len(rows)} predictions for {duration:.1f} s; at least one per "
+            f"100 ms ({needed}) are scored"
+        )
+    sample_times = rec.read_field("time", start, stop)
+    labels = [f"prediction {k}" for k in range(len(times))]
+    indices = match_samples(times, sample_times, rec.sample_rate, where, labels)
+    order = sorted(range(len(indices)), key=indices.__getitem__)
+    indices = [indices[k] + start for k in order]
+    values = [values[k] for k in order]
+    truth = rows_at(rec, indices)
+    keep = rec.valid_mask(truth)
     return Matched(
         piece["name"],
         [y for y, k in zip(truth, keep) if k],
@@ -444,15 +473,13 @@ def _table(grade: PoseGrade) -> None:
     if ref is not None:
         reports["purepose ridge"] = (ref.reports if angular else ref.target_reports)["model"]
     grade.table = format_table(reports) if angular else format_target_table(reports)
-    grade.notes.append(
-        "the mean pose (every valid training sample's mean) and the zero pose are scored on "
-        "your predicted frames"
-        + (
-            "; purepose ridge (PoseRegressor, alpha chosen on val) on its own windows"
-            if ref is not None
-            else ""
-        )
-    )
+    baselines = "the mean pose (every valid training sample's mean)"
+    if "zero pose" in reports:
+        baselines += " and the zero pose"
+    note = f"{baselines} are scored on your predicted frames"
+    if ref is not None:
+        note += "; purepose ridge (PoseRegressor, alpha chosen on val) on its own windows"
+    grade.notes.append(note)
     yours, mean = reports["yours"], reports["mean pose"]
     if angular:
         better, ours, base, unit = yours.mae_deg < mean.mae_deg, yours.mae_deg, mean.mae_deg, "deg"

@@ -74,17 +74,19 @@ def predict(state, session):
 POSE_ANSWER = '''\
 """The model answer of exercise pose: windowed EMG features and the textbook ridge.
 
-log-RMS and waveform length of 100 ms windows every 20 ms, standardized;
-ridge with alpha chosen on the validation sessions; a prediction at each
+log-power and waveform length of 100 ms windows every 20 ms, standardized;
+ridge with alpha chosen on the validation sessions (one set of normal
+equations, one Cholesky factorization per alpha); a prediction at each
 window's last sample. purepose.signal.extract_features computes the
-features in O(n) (purepose.textbook.features has the definition), and
-purepose.textbook.ridge is the whole fit in one screen.
+features in O(n) (purepose.textbook.features has the definition);
+purepose.textbook.ridge has the steps of the fit.
 """
 
 import math
 
 from purepose.signal import extract_features
-from purepose.textbook.ridge import ridge
+from purepose.textbook.linalg import cholesky, transpose
+from purepose.textbook.ridge import centre, intercept, normal_equations, solve
 
 WINDOW_S, HOP_S = 0.1, 0.02
 ALPHAS = (0.1, 1.0, 10.0, 100.0, 1000.0)
@@ -114,8 +116,8 @@ def standardize(X, mean, scale):
     return [[(v - m) / s for v, m, s in zip(row, mean, scale)] for row in X]
 
 
-def apply(coef, intercept, X):
-    return [[b + math.fsum(w * v for w, v in zip(ws, row)) for ws, b in zip(coef, intercept)]
+def apply(coef, b, X):
+    return [[c + math.fsum(w * v for w, v in zip(ws, row)) for ws, c in zip(coef, b)]
             for row in X]
 
 
@@ -125,23 +127,26 @@ def fit(train_sessions, val_sessions):
     mean = [math.fsum(col) / n for col in zip(*X)]
     scale = [math.sqrt(math.fsum((v - m) ** 2 for v in col) / n) or 1.0
              for col, m in zip(zip(*X), mean)]
-    Xs = standardize(X, mean, scale)
+    (Xc, x_mean), (Yc, y_mean) = centre(standardize(X, mean, scale)), centre(Y)
+    A, B = normal_equations(Xc, Yc, 0.0)  # once; each alpha only changes the diagonal
     X_val, Y_val = labelled(val_sessions)
     X_val = standardize(X_val, mean, scale)
     best = None
     for alpha in ALPHAS:
-        coef, intercept = ridge(Xs, Y, alpha)
-        pred = apply(coef, intercept, X_val)
-        error = math.fsum(abs(p - y) for prow, yrow in zip(pred, Y_val)
+        A_alpha = [[a + (alpha if i == j else 0.0) for j, a in enumerate(row)]
+                   for i, row in enumerate(A)]
+        coef = transpose(solve(cholesky(A_alpha), B))
+        b = intercept(coef, x_mean, y_mean)
+        error = math.fsum(abs(p - y) for prow, yrow in zip(apply(coef, b, X_val), Y_val)
                           for p, y in zip(prow, yrow))
         if best is None or error < best[0]:
-            best = (error, coef, intercept)
+            best = (error, coef, b)
     return {"mean": mean, "scale": scale, "coef": best[1], "intercept": best[2]}
 
 
 def predict(state, session):
     rows, ends = windows(session)
-    pred = apply(state["coef"], state["intercept"], standardize(rows, state["mean"],
-                                                                state["scale"]))
-    return [(session.time[i], p) for i, p in zip(ends, pred)]
+    X = standardize(rows, state["mean"], state["scale"])
+    return [(session.time[i], p)
+            for i, p in zip(ends, apply(state["coef"], state["intercept"], X))]
 '''
