@@ -23,8 +23,9 @@ bad value and the limit.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, islice
 from typing import Any
 
 from .errors import PureposeError
@@ -39,6 +40,7 @@ __all__ = [
     "check_rows",
     "check_square",
     "check_symmetric",
+    "check_time",
     "check_vector",
     "check_xy",
     "first_non_finite",
@@ -88,6 +90,44 @@ def check_finite_rows(
             raise PureposeError(
                 f"{where}: {field} has non-finite value {row[j]!r} at row {offset + i * step} "
                 f"column {j}"
+            )
+
+
+def check_time(
+    where: str,
+    time: Sequence[float],
+    offset: int = 0,
+    step: int = 1,
+    *,
+    previous: float | None = None,
+) -> None:
+    """Raise naming the file row of the first non-finite or decreasing timestamp.
+
+    ``time`` holds rows ``offset, offset + step, ...``; ``previous`` is the
+    time just before them (the last row of the previous chunk), if any.
+    Equal timestamps are allowed.
+
+    >>> check_time("s.hdf5", [0.0, 1.0, 0.5], offset=10)
+    Traceback (most recent call last):
+    ...
+    purepose.errors.PureposeError: s.hdf5: time decreases at row 12 (0.5 < previous 1.0)
+    """
+    i = first_non_finite(time)
+    if i is not None:
+        raise PureposeError(
+            f"{where}: time has non-finite value {time[i]!r} at row {offset + i * step}"
+        )
+    if previous is not None and time and time[0] < previous:
+        raise PureposeError(
+            f"{where}: time decreases at row {offset} ({time[0]!r} < previous {previous!r})"
+        )
+    if all(map(operator.le, time, islice(time, 1, None))):
+        return
+    for i in range(1, len(time)):
+        if time[i] < time[i - 1]:
+            raise PureposeError(
+                f"{where}: time decreases at row {offset + i * step} "
+                f"({time[i]!r} < previous {time[i - 1]!r})"
             )
 
 

@@ -98,6 +98,7 @@ from typing import Any
 
 from .errors import PureposeError
 from .io import JOINT_NAMES, N_JOINTS, valid_mask
+from .metrics import table_number
 from .textbook import hand as textbook
 from .types import Matrix, Vector
 
@@ -589,10 +590,10 @@ def format_landmark_table(reports: Mapping[str, LandmarkReport]) -> str:
             )
     rs = list(reports.values())
     table = [["distance (mm)", *reports]]
-    table.append(["fingertips", *(f"{r.fingertip_mm:.2f}" for r in rs)])
-    table.append(["landmarks", *(f"{r.landmark_mm:.2f}" for r in rs)])
+    table.append(["fingertips", *(table_number(r.fingertip_mm) for r in rs)])
+    table.append(["landmarks", *(table_number(r.landmark_mm) for r in rs)])
     for f in FINGERS:
-        table.append([f"{f} tip", *(f"{r.per_finger_fingertip_mm[f]:.2f}" for r in rs)])
+        table.append([f"{f} tip", *(table_number(r.per_finger_fingertip_mm[f]) for r in rs)])
     table.append(["n frames", *(str(r.n_frames) for r in rs)])
     widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
     table.insert(1, ["-" * w for w in widths])

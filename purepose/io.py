@@ -14,8 +14,10 @@ dataset ``timeseries`` of T rows; each row has the fields
 and the group's attributes (filename, session, stage, user, side, start, end,
 sample_rate, num_channels, sometimes more) become ``Session.metadata``.
 Frames where inverse kinematics failed are stored as all-zero joint angles;
-``valid_mask`` finds the others. A dataset directory holds the ``.hdf5``
-files and a ``metadata.csv`` with one row per file (``Dataset``).
+``valid_mask`` finds the others. A directory of sessions with its
+``metadata.csv`` is a :class:`purepose.dataset.Dataset`; ``purepose info``'s
+summary of a session is :func:`purepose.info.describe_emg2pose`. Both stay
+importable from here (``from purepose.io import Dataset, Session``).
 
 Every load is checked: a non-finite value (NaN, inf) in any field or a time
 that goes backwards raises ``PureposeError`` naming the file, the field and the
@@ -34,18 +36,20 @@ and the session reader of its reference repository (facebookresearch/emg2pose).
 from __future__ import annotations
 
 import bisect
-import csv
 import math
-import operator
-import os
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import h5py
 
-from .checks import check_finite_rows, first_non_finite
+from .checks import check_finite_rows, check_time
+from .dataset import MAX_METADATA_BYTES as MAX_METADATA_BYTES
+from .dataset import METADATA_COLUMNS as METADATA_COLUMNS
+from .dataset import SPLITS as SPLITS
+from .dataset import Dataset as Dataset
+from .dataset import find_sessions as find_sessions
+from .dataset import read_directory as read_directory
 from .errors import PureposeError
 from .recording import MAX_SAMPLE_RATE, Recording, check_sample_rate, default_names
 from .types import Matrix, PathLike, Vector
@@ -86,24 +90,6 @@ joints at once.
 GROUP = "emg2pose"
 TIMESERIES = "timeseries"
 FIELDS = ("time", "joint_angles", "emg")
-
-METADATA_COLUMNS: tuple[str, ...] = (
-    "session",
-    "user",
-    "stage",
-    "start",
-    "end",
-    "side",
-    "filename",
-    "moving_hand",
-    "held_out_user",
-    "held_out_stage",
-    "split",
-    "generalization",
-)
-"""Columns a dataset's ``metadata.csv`` must have (any order; extra columns allowed)."""
-
-SPLITS = ("train", "val", "test")
 
 
 # ---- inverse-kinematics failures -------------------------------------------
@@ -153,35 +139,6 @@ def valid_mask(joint_angles: Matrix, atol: float = IK_FAILURE_ATOL) -> list[bool
     return mask
 
 
-# ---- checks on loaded data -------------------------------------------------
-
-
-def _check_column(where: str, field: str, values: Vector, offset: int, step: int = 1) -> None:
-    i = first_non_finite(values)
-    if i is not None:
-        raise PureposeError(
-            f"{where}: {field} has non-finite value {values[i]!r} at row {offset + i * step}"
-        )
-
-
-def _check_time_order(
-    where: str, time: Vector, offset: int, previous: float | None = None, *, step: int = 1
-) -> None:
-    """Raise if ``time`` (rows offset, offset + step ...) decreases or starts below previous."""
-    if previous is not None and time and time[0] < previous:
-        raise PureposeError(
-            f"{where}: time decreases at row {offset} ({time[0]!r} < previous {previous!r})"
-        )
-    if all(map(operator.le, time, islice(time, 1, None))):
-        return
-    for i in range(1, len(time)):
-        if time[i] < time[i - 1]:
-            raise PureposeError(
-                f"{where}: time decreases at row {offset + i * step} "
-                f"({time[i]!r} < previous {time[i - 1]!r})"
-            )
-
-
 def _plain(value: Any) -> Any:
     """An HDF5 attribute as plain Python: numpy scalars/arrays -> Python, bytes -> str."""
     if hasattr(value, "tolist"):  # numpy scalars and arrays, without importing numpy
@@ -215,6 +172,32 @@ def _field_shape(where: str, dtype: Any, name: str) -> tuple[int, ...]:
     if sub.base.kind not in "fiu":
         raise PureposeError(f"{where}: field {name!r} is not numeric (dtype {sub.base})")
     return tuple(sub.shape)
+
+
+def _check_stored(where: str, ds: h5py.Dataset, n_rows: int) -> None:
+    """Refuse a dataset that declares more rows than it stores (reads would be unbounded).
+
+    A contiguous dataset stores T * itemsize bytes; a chunked one needs every
+    chunk written (unwritten chunks read as fill values: not data). Checked from
+    the file's metadata, in O(1): no row is read.
+    """
+    if ds.chunks is None:
+        stored = ds.id.get_storage_size()
+        needed = n_rows * ds.dtype.itemsize
+        if stored < needed:
+            raise PureposeError(
+                f"{where}: {TIMESERIES} declares {n_rows:,} rows ({needed:,} bytes) but the "
+                f"file stores {stored:,} bytes of them"
+            )
+        return
+    rows_per_chunk = ds.chunks[0]
+    needed = -(-n_rows // rows_per_chunk)
+    written = ds.id.get_num_chunks()
+    if written < needed:
+        raise PureposeError(
+            f"{where}: {TIMESERIES} declares {n_rows:,} rows in {needed:,} chunks but only "
+            f"{written:,} chunks are written"
+        )
 
 
 class Session(Recording):
@@ -331,6 +314,7 @@ class Session(Recording):
                 f"{where}: attribute num_channels={declared!r} disagrees with the emg field "
                 f"({self.n_channels} channels)"
             )
+        _check_stored(where, ds, n_rows)
         self._ds = ds
         self._n_rows = n_rows
         self.sample_rate = self._checked_rate(where)
@@ -434,8 +418,7 @@ class Session(Recording):
             values = self._dataset().fields(field)[:].tolist()
             where = f"Session: {self.path}"
             if field == "time":
-                _check_column(where, field, values, 0)
-                _check_time_order(where, values, 0)
+                check_time(where, values, 0)
             else:
                 check_finite_rows(where, field, values, 0)
             self._cache[field] = values
@@ -469,8 +452,7 @@ class Session(Recording):
         joint_angles = rows["joint_angles"].tolist()
         emg = rows["emg"].tolist()
         where = f"Session: {self.path}"
-        _check_column(where, "time", time, start)
-        _check_time_order(where, time, start)
+        check_time(where, time, start)
         check_finite_rows(where, "joint_angles", joint_angles, start)
         check_finite_rows(where, "emg", emg, start)
         return Chunk(time, joint_angles, emg, start)
@@ -516,8 +498,7 @@ class Session(Recording):
         values = self._dataset().fields(field)[start:stop:step].tolist()
         where = f"Session: {self.path}"
         if field == "time":
-            _check_column(where, field, values, start, step)
-            _check_time_order(where, values, start, step=step)
+            check_time(where, values, start, step)
         else:
             check_finite_rows(where, field, values, start, step)
         return values
@@ -540,7 +521,7 @@ class Session(Recording):
         previous = None
         for start in range(0, self._n_rows, n_rows):
             chunk = self.read(start, min(start + n_rows, self._n_rows))
-            _check_time_order(f"Session: {self.path}", chunk.time, start, previous)
+            check_time(f"Session: {self.path}", chunk.time, start, previous=previous)
             previous = chunk.time[-1]
             yield chunk
 
@@ -559,401 +540,29 @@ class Session(Recording):
         return self.read(bisect.bisect_left(time, start_t), bisect.bisect_left(time, end_t))
 
 
-# ---- a dataset directory -----------------------------------------------------
-
-
-def _as_set(name: str, value: str | Collection[str]) -> set[str]:
-    if isinstance(value, str):
-        return {value}
-    values = set(value)
-    if not values or not all(isinstance(v, str) for v in values):
-        raise PureposeError(
-            f"Dataset.select: {name}={value!r} must be a str or a non-empty collection of str"
-        )
-    return values
-
-
-MAX_METADATA_BYTES = 64 * 1024 * 1024
-"""Largest metadata.csv read (64 MiB; the full emg2pose table is about 4 MB)."""
-
-
-def read_directory(path: Path, func: str) -> list[str]:
-    """Names in a directory; an unreadable one is an error, not an empty listing."""
-    try:
-        with os.scandir(path) as entries:
-            return [entry.name for entry in entries]
-    except OSError as exc:
-        raise PureposeError(
-            f"{func}: {path}: cannot read directory ({exc.strerror or exc})"
-        ) from None
-
-
-def _check_header(where: str, fieldnames: Sequence[str]) -> list[str]:
-    header = [h.strip() for h in fieldnames]
-    missing = [c for c in METADATA_COLUMNS if c not in header]
-    if missing:
-        raise PureposeError(
-            f"{where}: missing column(s) {', '.join(missing)} "
-            f"(have: {', '.join(header) or 'no header'})"
-        )
-    twice = sorted({h for h in header if header.count(h) > 1})
-    if twice:
-        raise PureposeError(f"{where}: column(s) {', '.join(twice)} appear more than once")
-    return header
-
-
-def _has_drive(name: str) -> bool:
-    return name[:1].isalpha() and name[1:2] == ":"  # C:\\... on Windows
-
-
-def _check_filename(where: str, line: int, name: str) -> str:
-    """A ``filename`` must name a file in the dataset directory itself.
-
-    No absolute path, no directory part, no ``..``: a metadata.csv never
-    makes the reader open a file outside its own directory.
-    """
-    checks = (
-        (not name, "is empty"),
-        (name.startswith(("/", "\\")) or _has_drive(name), "is an absolute path"),
-        ("/" in name or "\\" in name, "contains a path separator"),
-        (name in (".", ".."), "is '.' or '..'"),
-        (any(ord(c) < 32 for c in name), "contains a control character"),
-    )
-    bad = next((why for failed, why in checks if failed), None)
-    if bad:
-        raise PureposeError(
-            f"{where}: line {line}: filename {name!r} {bad}; it must be a file name "
-            "in the dataset directory (without .hdf5)"
-        )
-    return name
-
-
-class Dataset:
-    """A directory of session files described by its ``metadata.csv``.
-
-    ``records`` holds one dict per csv row (all values str, extra columns
-    kept). ``select`` filters them and returns the file paths.
-
-    >>> import tempfile, pathlib
-    >>> from purepose.synth import make_dataset
-    >>> root = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = make_dataset(root, n_sessions=3, seconds=0.05, quiet=True)
-    >>> ds = Dataset(root)
-    >>> len(ds), ds.splits()
-    (3, {'train': 1, 'val': 1, 'test': 1})
-    >>> [p.name for p in ds.select(split="test")]  # doctest: +ELLIPSIS
-    ['...-recording-3_right.hdf5']
-    >>> Dataset(root / "nowhere")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: Dataset: .../nowhere: no such directory
-    """
-
-    def __init__(self, root: PathLike) -> None:
-        self.root = Path(root)
-        if not self.root.exists():
-            raise PureposeError(f"Dataset: {self.root}: no such directory")
-        if not self.root.is_dir():
-            raise PureposeError(f"Dataset: {self.root}: not a directory")
-        self.metadata_path = self.root / "metadata.csv"
-        names = read_directory(self.root, "Dataset")
-        if "metadata.csv" not in names or not self.metadata_path.is_file():
-            raise PureposeError(
-                f"Dataset: {self.root}: no metadata.csv (for a plain directory of .hdf5 files "
-                "use find_sessions)"
-            )
-        self.records: list[dict[str, str]] = self._read_records()
-
-    def _read_records(self) -> list[dict[str, str]]:
-        where = f"Dataset: {self.metadata_path}"
-        try:
-            size = self.metadata_path.stat().st_size
-            if size > MAX_METADATA_BYTES:
-                raise PureposeError(
-                    f"{where}: {size:,} bytes, more than the limit of {MAX_METADATA_BYTES:,}"
-                )
-            # utf-8-sig: spreadsheet programs save CSV with a byte-order mark
-            with open(self.metadata_path, newline="", encoding="utf-8-sig") as f:
-                reader = csv.DictReader(f)
-                header = _check_header(where, reader.fieldnames or [])
-                reader.fieldnames = header
-                records = []
-                first_line: dict[str, int] = {}
-                for row in reader:
-                    line = reader.line_num  # physical line (blank lines are skipped)
-                    if None in row.values():
-                        raise PureposeError(
-                            f"{where}: line {line} has fewer fields than the header "
-                            f"({len(header)})"
-                        )
-                    record = {k: v.strip() for k, v in row.items() if isinstance(k, str)}
-                    name = _check_filename(where, line, record["filename"])
-                    if name in first_line:
-                        raise PureposeError(
-                            f"{where}: lines {first_line[name]} and {line} both list "
-                            f"filename {name!r}"
-                        )
-                    first_line[name] = line
-                    records.append(record)
-        except UnicodeDecodeError as exc:
-            raise PureposeError(f"{where}: not UTF-8 text ({exc.reason})") from None
-        except csv.Error as exc:
-            raise PureposeError(f"{where}: malformed csv ({exc})") from None
-        except OSError as exc:
-            raise PureposeError(f"{where}: cannot read ({exc.strerror or exc})") from None
-        return records
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    def __repr__(self) -> str:
-        return f"Dataset({str(self.root)!r})"
-
-    def path(self, record: dict[str, str]) -> Path:
-        """The file of one record: ``root / (filename + ".hdf5")``."""
-        return self.root / f"{record['filename']}.hdf5"
-
-    def select(
-        self,
-        *,
-        split: str | Collection[str] | None = None,
-        user: str | Collection[str] | None = None,
-        stage: str | Collection[str] | None = None,
-        side: str | Collection[str] | None = None,
-        generalization: str | Collection[str] | None = None,
-    ) -> list[Path]:
-        """Paths of the records matching every given filter, in metadata.csv order.
-
-        Each filter is one value or a collection of accepted values. A filter
-        value that occurs nowhere in its column is an error (it is almost
-        always a typo), and so is a selected file that does not exist.
-        """
-        filters = {
-            "split": split,
-            "user": user,
-            "stage": stage,
-            "side": side,
-            "generalization": generalization,
-        }
-        records = self.records
-        for column, value in filters.items():
-            if value is None:
-                continue
-            wanted = _as_set(column, value)
-            present = {r[column] for r in self.records}
-            if not wanted & present:
-                shown = ", ".join(sorted(present)) or "none"
-                raise PureposeError(
-                    f"Dataset.select: {column}={value!r} matches no record in "
-                    f"{self.metadata_path} (values: {shown})"
-                )
-            records = [r for r in records if r[column] in wanted]
-        paths = [self.path(r) for r in records]
-        for p in paths:
-            if not p.is_file():
-                raise PureposeError(
-                    f"Dataset.select: {p} is listed in {self.metadata_path} but does not exist"
-                )
-        return paths
-
-    def counts(self, column: str) -> dict[str, int]:
-        """How many records have each value of ``column`` (train, val, test first, then sorted)."""
-        if self.records and column not in self.records[0]:
-            raise PureposeError(f"Dataset.counts: no column {column!r} in {self.metadata_path}")
-        counts: dict[str, int] = {}
-        for r in self.records:
-            counts[r[column]] = counts.get(r[column], 0) + 1
-        order = {name: i for i, name in enumerate(SPLITS)}
-        return {k: counts[k] for k in sorted(counts, key=lambda k: (order.get(k, 3), k))}
-
-    def splits(self) -> dict[str, int]:
-        """Number of records per split, e.g. ``{'train': 4, 'val': 1, 'test': 1}``."""
-        return self.counts("split")
-
-
-def find_sessions(path_or_paths: PathLike | Iterable[PathLike]) -> list[Path]:
-    """Expand files and directories into a list of session files.
-
-    A file is kept as given; a directory contributes its ``*.hdf5`` files,
-    sorted by name. Duplicates are dropped, order otherwise kept.
-
-    >>> import tempfile, pathlib
-    >>> from purepose.synth import make_session
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> for name in ("b", "a"):
-    ...     _ = make_session(d / f"{name}.hdf5", seconds=0.01)
-    >>> [p.name for p in find_sessions([d, d / "b.hdf5"])]
-    ['a.hdf5', 'b.hdf5']
-    >>> find_sessions("no-such-dir")
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: find_sessions: no-such-dir: no such file or directory
-    """
-    if isinstance(path_or_paths, str | os.PathLike):
-        items: list[PathLike] = [path_or_paths]
-    else:
-        items = list(path_or_paths)
-    if not items:
-        raise PureposeError("find_sessions: no paths given")
-    found: list[Path] = []
-    for item in items:
-        p = Path(item)
-        if p.is_dir():
-            files = sorted(
-                p / name
-                for name in read_directory(p, "find_sessions")
-                if name.endswith(".hdf5") and (p / name).is_file()
-            )
-            if not files:
-                raise PureposeError(f"find_sessions: {p}: directory has no .hdf5 files")
-            found.extend(files)
-        elif p.exists():
-            found.append(p)
-        else:
-            raise PureposeError(f"find_sessions: {p}: no such file or directory")
-    return list(dict.fromkeys(found))
-
-
-# ---- describe (what `purepose info` prints) ---------------------------------
-
-_DESCRIBE_CHUNK = 20_000
-_KNOWN_ATTRS = {
-    "filename",
-    "session",
-    "stage",
-    "user",
-    "side",
-    "start",
-    "end",
-    "sample_rate",
-    "num_channels",
-}
+# ---- what `purepose info` prints ----------------------------------------------
 
 
 def describe(path: PathLike) -> str:
-    """A readable summary of a session file or a dataset directory.
+    """The summary of a session file or a dataset directory (what ``purepose info`` prints).
 
-    For a file: identity (session, user, stage, side), size and timing, the
-    share of IK-failure frames and each channel's EMG RMS,
-    rms_c = sqrt(sum_t emg[t][c]^2 / T), streamed chunk by chunk (O(T * 37),
-    memory O(chunk)). For a directory: counts per split, user, stage, side and
-    generalization from metadata.csv, and one line per file; without
-    metadata.csv, one line per ``.hdf5`` file.
-
-    >>> import tempfile, pathlib
-    >>> from purepose.synth import make_session
-    >>> path = make_session(pathlib.Path(tempfile.mkdtemp()) / "s.hdf5", seconds=0.5)
-    >>> print(describe(path))  # doctest: +ELLIPSIS
-    file:         .../s.hdf5
-    session:      s
-    ...
-    samples:      1000
-    sample rate:  2000 Hz
-    duration:     0.500 s
-    ...
-    IK failures:  10.0% of frames (100 of 1000)
-    EMG RMS per channel:
-      ch01 ...
-    >>> describe("no-such-file.hdf5")
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: describe: no-such-file.hdf5: no such file or directory
+    It is :func:`purepose.info.describe_emg2pose`, which lives beside the
+    summary of other recordings; this name keeps ``purepose.io.describe``.
     """
-    p = Path(path)
-    if not p.exists():
-        raise PureposeError(f"describe: {p}: no such file or directory")
-    if p.is_dir():
-        if (p / "metadata.csv").is_file():
-            return _describe_dataset(Dataset(p))
-        return _describe_directory(p)
-    return _describe_session(p)
+    from .info import describe_emg2pose  # at call time: purepose.info imports this module
 
-
-def _fmt_counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{k or '(empty)'} {v}" for k, v in counts.items())
-
-
-def _describe_session(path: Path) -> str:
-    with Session(path) as s:
-        n = len(s)
-        sumsq: list[list[float]] = [[] for _ in range(s.n_channels)]
-        n_failed = 0
-        first_t = last_t = 0.0
-        for chunk in s.iter_chunks(_DESCRIBE_CHUNK):
-            if chunk.start == 0:
-                first_t = chunk.time[0]
-            last_t = chunk.time[-1]
-            n_failed += valid_mask(chunk.joint_angles).count(False)
-            # Products of float32 values are exact in float64; fsum rounds once per chunk.
-            for parts, column in zip(sumsq, zip(*chunk.emg), strict=True):
-                parts.append(math.fsum(map(operator.mul, column, column)))
-        rms = [math.sqrt(math.fsum(parts) / n) for parts in sumsq]
-        other = {k: v for k, v in s.metadata.items() if k not in _KNOWN_ATTRS}
-        lines = [
-            f"file:         {s.path}",
-            f"session:      {s.session_name}",
-            f"user:         {s.user or '?'}",
-            f"stage:        {s.stage or '?'}",
-            f"side:         {s.side or '?'}",
-            f"samples:      {n}",
-            f"sample rate:  {s.sample_rate:g} Hz"
-            + ("" if s.rate_problem is None else " (DISAGREES with the timestamps: see below)"),
-            f"duration:     {s.duration:.3f} s",
-            f"time:         {first_t:.3f} .. {last_t:.3f} (span {last_t - first_t:.3f} s)",
-            f"channels:     {s.n_channels}",
-            f"IK failures:  {100.0 * n_failed / n:.1f}% of frames ({n_failed} of {n})",
-        ]
-        lines.extend(f"{k + ':':<14}{v}" for k, v in sorted(other.items()))
-        if s.rate_problem is not None:
-            lines.append(f"problem:      {s.rate_problem.split(': ', 2)[-1]}")
-        lines.append("EMG RMS per channel:")
-        for row in range(0, len(rms), 4):
-            cells = (f"ch{c + 1:02d} {rms[c]:10.5g}" for c in range(row, min(row + 4, len(rms))))
-            lines.append("  " + "  ".join(cells))
-    return "\n".join(lines)
-
-
-def _describe_dataset(ds: Dataset) -> str:
-    lines = [
-        f"dataset:        {ds.root}",
-        f"sessions:       {len(ds)} in metadata.csv",
-        f"splits:         {_fmt_counts(ds.splits())}",
-        f"users:          {_fmt_counts(ds.counts('user'))}",
-        f"stages:         {_fmt_counts(ds.counts('stage'))}",
-        f"sides:          {_fmt_counts(ds.counts('side'))}",
-        f"generalization: {_fmt_counts(ds.counts('generalization'))}",
-        "files:",
-    ]
-    for r in ds.records:
-        try:
-            seconds = f"{float(r['end']) - float(r['start']):8.2f} s"
-        except ValueError:
-            seconds = "       ? s"
-        missing = "" if ds.path(r).is_file() else "  (MISSING)"
-        lines.append(
-            f"  {r['split']:<5} {seconds}  {r['user']}  {r['side']:<5}  {r['stage']}  "
-            f"{r['filename']}{missing}"
-        )
-    return "\n".join(lines)
-
-
-def _describe_directory(root: Path) -> str:
-    files = find_sessions(root)
-    lines = [f"directory: {root} (no metadata.csv), {len(files)} session file(s):"]
-    for f in files:
-        with Session(f) as s:
-            lines.append(
-                f"  {s.name}: {len(s)} samples, {s.duration:.2f} s, user {s.user or '?'}, "
-                f"side {s.side or '?'}, stage {s.stage or '?'}"
-            )
-    return "\n".join(lines)
+    return describe_emg2pose(path)
 
 
 # ---- MATLAB v7.3 MAT-files (HDF5), for purepose.matfile ------------------------------
 
 
 def read_mat73(
-    path: PathLike, variable_names: Collection[str] | None = None, *, data: bool = True
+    path: PathLike,
+    variable_names: Collection[str] | None = None,
+    *,
+    data: bool = True,
+    readable: Collection[str] = (),
 ) -> dict[str, tuple[str, tuple[int, ...], list[Any] | None]]:
     """The variables of a MATLAB v7.3 MAT-file: ``{name: (mclass, shape, values)}``.
 
@@ -964,11 +573,10 @@ def read_mat73(
     C order are already MATLAB's column-major order. An empty array is
     stored as its dims with ``MATLAB_empty`` set. ``values`` is a flat list
     typed as in :class:`purepose.matfile.MatArray`; None for struct, cell,
-    sparse and object variables (groups or references) and when ``data``
-    is false. :func:`purepose.matfile.loadmat` is the public entry point.
+    sparse and object variables (groups or references), for classes not in
+    ``readable`` (the MATLAB classes the caller can hold) and when ``data`` is
+    false. :func:`purepose.matfile.loadmat` is the public entry point.
     """
-    from .matfile import READABLE_CLASSES  # matfile imports this module lazily, never at load
-
     wanted = None if variable_names is None else set(variable_names)
     out: dict[str, tuple[str, tuple[int, ...], list[Any] | None]] = {}
     try:
@@ -991,7 +599,7 @@ def read_mat73(
             if empty:
                 shape = tuple(int(d) for d in obj[()].ravel())
             values = None
-            if data and mclass in READABLE_CLASSES:
+            if data and mclass in readable:
                 values = [] if empty else _mat73_values(path, name, obj[()], mclass)
             out[name] = (mclass, tuple(shape), values)
     return out

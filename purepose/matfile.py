@@ -587,7 +587,7 @@ def _sniff(f: BinaryIO, path: Path) -> tuple[str, str]:
 def _mat73(path: Path, names: Collection[str] | None, data: bool) -> dict[str, Any]:
     from .io import read_mat73  # h5py is imported by purepose.io only, and only when needed
 
-    return read_mat73(path, names, data=data)
+    return read_mat73(path, names, data=data, readable=READABLE_CLASSES)
 
 
 # ---- the public functions ---------------------------------------------------------

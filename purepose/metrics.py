@@ -543,6 +543,15 @@ def evaluate_with_baselines(
 # Table
 
 
+def table_number(value: float) -> str:
+    """Two decimals, or 4 significant digits once that would be wider: a column stays readable.
+
+    >>> table_number(4.6321), table_number(1.2e27)
+    ('4.63', '1.2e+27')
+    """
+    return f"{value:.2f}" if abs(value) < 1e5 else f"{value:.4g}"
+
+
 def format_table(reports: Mapping[str, Report], *, by: str = "finger") -> str:
     """A monospace table of MAE in degrees: one column per report, one row per group.
 
@@ -577,13 +586,13 @@ def format_table(reports: Mapping[str, Report], *, by: str = "finger") -> str:
     first = next(iter(reports.values()))
     row_names = list(getattr(first, groups[by]) if by in groups else first.per_joint_mae_deg)
     table = [["MAE (deg)", *reports]]
-    table.append(["overall", *(f"{r.mae_deg:.2f}" for r in reports.values())])
+    table.append(["overall", *(table_number(r.mae_deg) for r in reports.values())])
     for row in row_names:
         values = (
             getattr(r, groups[by])[row] if by in groups else r.per_joint_mae_deg[row]
             for r in reports.values()
         )
-        table.append([row, *(f"{v:.2f}" for v in values)])
+        table.append([row, *(table_number(v) for v in values)])
     table.append(["n frames", *(str(r.n_frames) for r in reports.values())])
     widths = [max(len(line[c]) for line in table) for c in range(len(table[0]))]
     table.insert(1, ["-" * w for w in widths])

@@ -49,6 +49,7 @@ import multiprocessing
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from itertools import chain
 from typing import Any, NamedTuple
 
 from ._util import Progress, atomic_write_text, load_json
@@ -67,6 +68,9 @@ SourceLike = Source | Recording | PathLike
 
 DEFAULT_ALPHAS = (0.01, 0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0)
 ALPHA_LIMITS = (1e-6, 1e9)
+OUTLIER_Z = 50.0
+"""A window whose features lie this many training standard deviations away is unlike
+the training data: prediction warns."""
 """The grid is extended (by factors of 10) at most to these alphas (step 5)."""
 
 
@@ -154,7 +158,7 @@ def _training_rows(src: Source, feats: SessionFeatures) -> tuple[Matrix, Matrix]
 
 def _training_task(
     task: tuple[Source, FeatureConfig, list[Source]],
-) -> tuple[NormalEquations, Layout, list[SessionFeatures]]:
+) -> tuple[NormalEquations, Layout, list[SessionFeatures], tuple[Vector, Vector]]:
     """Statistics of one training source, and the features of validation parts of the same file.
 
     The file is featurized once: its windows do not depend on which
@@ -166,7 +170,9 @@ def _training_task(
         raise PureposeError(f"{src.path}: has no targets to train on")
     X, Y = _training_rows(src, feats)
     val = [feats.select(v) for v in same_file_val]
-    return NormalEquations().update(X, Y), layout, val
+    columns = list(zip(*Y))
+    target_range = ([min(c) for c in columns], [max(c) for c in columns])
+    return NormalEquations().update(X, Y), layout, val, target_range
 
 
 def _features_task(task: tuple[Source, FeatureConfig]) -> tuple[SessionFeatures, Layout]:
@@ -234,7 +240,8 @@ class PoseRegressor:
     ``explained_variance_`` (PCA, or None), ``coef_`` (n_targets x n_scores),
     ``intercept_``, ``alpha_``, ``val_scores_`` (alpha -> validation score, or
     {}), ``val_metric_`` ("mae_deg" or "nmae"), ``mean_pose_`` (training mean
-    of each target: the baseline), ``n_samples_`` (training windows),
+    of each target: the baseline), ``target_min_``/``target_max_`` (its training
+    range, for the plausibility warning), ``n_samples_`` (training windows),
     ``n_features_in_``, ``feature_names_``, ``n_channels_``,
     ``target_names_``, ``target_unit_``, ``sample_rates_``, ``trained_on_``
     (each training file's name, SHA-256 and the part used).
@@ -383,15 +390,19 @@ class PoseRegressor:
         """Normal equations of the training windows, and validation windows of the same files."""
         tasks = [(s, config, [v for v in val if v.path == s.path]) for s in train]
         acc = NormalEquations()
-        layouts, val_feats = [], []
+        layouts, val_feats, lows, highs = [], [], [], []
         with Progress(len(tasks), "featurize training data", quiet=quiet) as progress:
-            for part, layout, same_file_val in map_ordered(
+            for part, layout, same_file_val, (lo, hi) in map_ordered(
                 _training_task, tasks, n_jobs, progress
             ):
                 acc = acc.merge(part)
                 layouts.append(layout)
                 val_feats += [(f.name, f) for f in same_file_val]
+                lows.append(lo)
+                highs.append(hi)
         self._set_layout(layouts, config)
+        self.target_min_ = [min(v) for v in zip(*lows)]
+        self.target_max_ = [max(v) for v in zip(*highs)]
         if acc.n_samples < 2:
             raise PureposeError(
                 f"PoseRegressor.fit: {acc.n_samples} training window(s); need >= 2"
@@ -543,7 +554,18 @@ class PoseRegressor:
         """Fold standardization and PCA into one affine map on raw features: y = A x + c."""
         B = coef if self.components_ is None else matmul(coef, self.components_)
         A = [[v / s for v, s in zip(row, self.scale_)] for row in B]
-        c = [k - math.fsum(a * m for a, m in zip(row, self.mean_)) for row, k in zip(A, intercept)]
+        try:
+            c = [
+                k - math.fsum(a * m for a, m in zip(row, self.mean_))
+                for row, k in zip(A, intercept)
+            ]
+        except OverflowError:
+            raise PureposeError(
+                "PoseRegressor: the coefficients are too large to compute with (the folded "
+                "intercept overflows)"
+            ) from None
+        if not all(map(math.isfinite, chain(c, chain.from_iterable(A)))):
+            raise PureposeError("PoseRegressor: the coefficients are too large to compute with")
         return A, c
 
     def _fold(self) -> None:
@@ -605,7 +627,56 @@ class PoseRegressor:
                 f"{feats.name}: {len(feats.X[0])} features per window, "
                 f"the model expects {self.n_features_in_} (different channel count?)"
             )
-        return Prediction(feats.time, self._smooth(_apply_linear(feats.X, self._A, self._b)))
+        self._check_inputs(feats)
+        values = self._smooth(_apply_linear(feats.X, self._A, self._b))
+        self._check_predictions(feats.name, values)
+        return Prediction(feats.time, values)
+
+    def _check_inputs(self, feats: SessionFeatures) -> None:
+        """Warn when windows are far outside the training data (z beyond ``OUTLIER_Z``)."""
+        if not feats.X:
+            return
+        low = [m - OUTLIER_Z * s for m, s in zip(self.mean_, self.scale_)]
+        high = [m + OUTLIER_Z * s for m, s in zip(self.mean_, self.scale_)]
+        columns = list(zip(*feats.X))  # min/max per column in C first; rows only if needed
+        if all(min(c) >= a and max(c) <= b for c, a, b in zip(columns, low, high)):
+            return
+        inv = [1.0 / s for s in self.scale_]
+        z = [max(abs((v - m) * i) for v, m, i in zip(row, self.mean_, inv)) for row in feats.X]
+        count, worst = sum(v > OUTLIER_Z for v in z), max(z)
+        if count:
+            warnings.warn(
+                f"{feats.name}: {count} of {len(feats.X)} windows have features up to "
+                f"{worst:.3g} training standard deviations from the training mean: the EMG "
+                "is unlike the training data (wrong units, a loose electrode?)",
+                stacklevel=3,
+            )
+
+    def _check_predictions(self, name: str, values: Matrix) -> None:
+        """Refuse non-finite predictions; warn when they leave the possible range of a target.
+
+        The possible range: the training range widened by its own width on each
+        side, and for joint angles in radians never beyond +-pi.
+        """
+        for i, row in enumerate(values):
+            if not all(map(math.isfinite, row)):
+                raise PureposeError(
+                    f"{name}: the prediction of window {i} is not finite ({_short(row)}): "
+                    "the model or the input holds numbers too large to compute with"
+                )
+        lo = [a - (b - a) for a, b in zip(self.target_min_, self.target_max_)]
+        hi = [b + (b - a) for a, b in zip(self.target_min_, self.target_max_)]
+        if self.target_unit_ == "rad":
+            lo = [max(v, -math.pi) for v in lo]
+            hi = [min(v, math.pi) for v in hi]
+        outside = sum(any(v < a or v > b for v, a, b in zip(row, lo, hi)) for row in values)
+        if outside:
+            warnings.warn(
+                f"{name}: {outside} of {len(values)} predictions leave the possible range of "
+                "the targets (the training range widened by its width"
+                + (", and +-pi for angles)" if self.target_unit_ == "rad" else ")"),
+                stacklevel=3,
+            )
 
     def predict(self, source: SourceLike) -> Prediction:
         """Per-window label times and predicted targets for one recording."""

@@ -62,6 +62,7 @@ def model_to_dict(model: Any) -> dict[str, Any]:
         "val_metric": model.val_metric_,
         "val_scores": model.val_scores_,
         "mean_pose": model.mean_pose_,
+        "target_range": [model.target_min_, model.target_max_],
         "trained_on": model.trained_on_,
     }
 
@@ -146,6 +147,7 @@ def _upgrade_v1(data: dict[str, Any], reader: _Reader) -> dict[str, Any]:
     out["val_metric"] = "mae_deg"
     out["val_scores"] = reader.get("val_mae_deg")
     out["trained_on"] = []
+    out["target_range"] = None  # 0.1 kept no range: the plausibility check uses +-pi only
     return out
 
 
@@ -219,6 +221,20 @@ def _read_layout(reader: _Reader, model: Any, config: Any) -> None:
     model.trained_on_ = trained_on
 
 
+def _target_range(reader: _Reader, n_targets: int) -> tuple[Vector, Vector]:
+    """The training range of each target ([min list, max list]); a v1 model has none."""
+    value = reader.get("target_range")
+    if value is None:
+        return [-math.inf] * n_targets, [math.inf] * n_targets
+    if not isinstance(value, list) or len(value) != 2:
+        raise reader.fail("'target_range' must be [minimums, maximums]")
+    reader.data = {**reader.data, "target_min": value[0], "target_max": value[1]}
+    low, high = reader.vector("target_min", n_targets), reader.vector("target_max", n_targets)
+    if any(a > b for a, b in zip(low, high)):
+        raise reader.fail("'target_range' has a minimum above its maximum")
+    return low, high
+
+
 def _read_numbers(reader: _Reader, model: Any) -> None:
     n_features, n_targets = model.n_features_in_, len(model.target_names_)
     model.n_samples_ = reader.integer(reader.get("n_samples"), "'n_samples'", 2, 10**15)
@@ -240,6 +256,7 @@ def _read_numbers(reader: _Reader, model: Any) -> None:
     model.coef_ = reader.matrix("coef", n_targets, n_scores)
     model.intercept_ = reader.vector("intercept", n_targets)
     model.mean_pose_ = reader.vector("mean_pose", n_targets)
+    model.target_min_, model.target_max_ = _target_range(reader, n_targets)
     model.alpha_ = reader.number(reader.get("alpha"), "'alpha'")
     metric = reader.get("val_metric")
     if metric not in ("mae_deg", "nmae"):

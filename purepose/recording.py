@@ -44,7 +44,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .checks import check_finite_rows, first_non_finite
+from .checks import check_finite_rows, check_time
 from .errors import PureposeError
 from .types import Matrix, PathLike, Vector
 
@@ -253,14 +253,7 @@ class ArrayRecording(Recording):
             return None
         if len(time) != n:
             raise PureposeError(f"{where}: time has {len(time)} values for {n} samples")
-        i = first_non_finite(time)
-        if i is not None:
-            raise PureposeError(f"{where}: time has non-finite value {time[i]!r} at row {i}")
-        for i in range(1, n):
-            if time[i] < time[i - 1]:
-                raise PureposeError(
-                    f"{where}: time decreases at row {i} ({time[i]!r} < previous {time[i - 1]!r})"
-                )
+        check_time(where, time)
         return time
 
     @staticmethod

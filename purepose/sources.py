@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .csvfile import CsvFormat, read_csv
+from .dataset import Dataset, read_directory
 from .errors import PureposeError
-from .io import Dataset, Session, read_directory
+from .io import Session
 from .recording import Recording, check_repetitions, split_repetitions
 from .types import PathLike
 

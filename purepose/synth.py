@@ -63,8 +63,9 @@ from pathlib import Path
 import h5py
 
 from ._util import Progress, atomic_path, atomic_write_text
+from .dataset import METADATA_COLUMNS
 from .errors import PureposeError
-from .io import GROUP, METADATA_COLUMNS, N_CHANNELS, N_JOINTS, SAMPLE_RATE, TIMESERIES
+from .io import GROUP, N_CHANNELS, N_JOINTS, SAMPLE_RATE, TIMESERIES
 from .types import PathLike
 
 

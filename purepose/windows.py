@@ -392,7 +392,7 @@ def _featurize_open(
     targets = (
         rec.read_field("targets", first, last + 1, hop) if rec.n_targets else [[] for _ in rows]
     )
-    times = rec.read_field("time")[first : last + 1 : hop]  # the whole column: order is checked
+    times = rec.read_field("time", first, last + 1, hop)  # label times only: O(n_windows)
     repetition = movement = None
     if REPETITION in rec.label_names:
         groups = repetition_groups(rec.read_field(REPETITION))

@@ -11,6 +11,7 @@ and nothing on stderr.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -53,6 +54,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "existing.csv").write_text("must survive\n")
     (root / "existing.svg").write_text("<svg>must survive</svg>\n")
     (root / "a dir").mkdir()
+    model = json.loads((root / "model.json").read_text())
+    wide = {**model, "layout": {**model["layout"], "n_channels": 10**8}}
+    (root / "wide.json").write_text(json.dumps(wide))  # case 6: declared sizes are bounded
+    huge = {**model, "coef": [[1e308] * len(row) for row in model["coef"]]}
+    (root / "huge.json").write_text(json.dumps(huge))  # case 11
+    _declares_rows_it_does_not_store(root / "hollow.hdf5")  # case 7
     _metadata_variant(root, "dup", data, lambda lines: [*lines, lines[1]])
     _metadata_variant(
         root, "dotdot", data, lambda lines: [lines[0], _set_filename(lines[1], "../data/x")]
@@ -64,6 +71,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
         root, "dupcol", data, lambda lines: [lines[0] + ",split", lines[1] + ",train"]
     )
     return root
+
+
+def _declares_rows_it_does_not_store(path: Path) -> None:
+    np = pytest.importorskip("numpy")
+    h5py = pytest.importorskip("h5py")
+    dtype = np.dtype([("time", "<f8"), ("joint_angles", "<f8", (20,)), ("emg", "<f4", (16,))])
+    with h5py.File(path, "w") as f:
+        f.create_group("emg2pose").create_dataset("timeseries", shape=(10**10,), dtype=dtype)
 
 
 def _session(world: Path) -> str:
@@ -139,6 +154,14 @@ ROWS = [
         "exist",
     ),
     ("plot-hand-bad-model", ["plot", "hand", "{w}/deep.json", "{s}", "--at", "1"], "deep"),
+    # sizes and values (cases 6, 7, 11)
+    ("fit-huge-lags", ["fit", "{w}/data", "--lags", "10000", "--out", "{w}/m2.json"], "n_lags"),
+    ("predict-wide-model", ["predict", "{w}/wide.json", "{s}", "--out", "{w}/p.csv"], "4096"),
+    ("predict-huge-model", ["predict", "{w}/huge.json", "{s}", "--out", "{w}/p.csv"], "too large"),
+    ("synth-forever", ["synth", "{w}/forever", "--seconds", "1e9"], "limit"),
+    ("info-hollow", ["info", "{w}/hollow.hdf5"], "declares 10,000,000,000 rows"),
+    ("fit-hollow", ["fit", "{w}/hollow.hdf5", "--out", "{w}/m3.json"], "declares"),
+    ("cluster-hollow", ["cluster", "{w}/hollow.hdf5", "--out", "{w}/c.svg"], "declares"),
     # cluster (2, 3)
     ("cluster-no-dir", ["cluster", "{s}", "--out", "{w}/no/c.svg"], "does not exist"),
     ("cluster-long-name", ["cluster", "{s}", "--out", "{w}/" + LONG_NAME], "longer than"),

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from purepose import io
+from purepose import dataset as dataset_module
 from purepose.cli import main
+from purepose.dataset import Dataset, find_sessions
 from purepose.errors import PureposeError
-from purepose.io import Dataset, find_sessions
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def _refuse_scandir(monkeypatch, target: Path) -> None:
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
-    monkeypatch.setattr(io.os, "scandir", scandir)
+    monkeypatch.setattr(dataset_module.os, "scandir", scandir)
 
 
 def test_unreadable_directory_says_so(dataset, tmp_path, monkeypatch, capsys):
@@ -107,6 +107,6 @@ def test_unreadable_metadata_file(dataset, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(io, "open", refuse, raising=False)  # the module's builtin open
+    monkeypatch.setattr(dataset_module, "open", refuse, raising=False)  # the module's builtin open
     with pytest.raises(PureposeError, match=r"metadata.csv: cannot read \(Permission denied\)"):
         Dataset(dataset)

@@ -18,9 +18,10 @@ Rules the docs follow (and this file enforces):
   walkthrough and compared with the committed files: same size, same count of
   every SVG element, same text (numbers to the precision shown).
 * Relative links resolve; a link whose text is a name in backticks pointing
-  at ``../purepose/MODULE.py`` names something that module defines; every
-  ``tests/FILE.py::test_name`` exists; every ``purepose ...`` line in a
-  ```bash block is accepted by the real argument parser.
+  at ``../purepose/MODULE.py`` (or ``../purepose/PACKAGE/MODULE.py``) names
+  something that module defines; every ``tests/FILE.py::test_name`` exists;
+  every ``purepose ...`` line in a ```bash block is accepted by the real
+  argument parser.
 
 Regenerate the committed figures after a deliberate change with
 ``python tests/test_docs.py --write-figures``; print every block's actual
@@ -320,8 +321,10 @@ def test_relative_links_resolve_and_name_real_functions(doc):
         path = (doc.parent / target.split("#", 1)[0]).resolve()
         assert path.exists(), f"{doc.name}: link {target} does not exist"
         name = re.fullmatch(r"`([A-Za-z_][\w.]*)(?:\(\))?`", label)
-        if name and path.suffix == ".py" and path.parent == ROOT / "purepose":
-            obj = importlib.import_module(f"purepose.{path.stem}")
+        if name and path.suffix == ".py" and path.is_relative_to(ROOT / "purepose"):
+            parts = path.relative_to(ROOT).with_suffix("").parts  # purepose, plot, emg
+            module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            obj = importlib.import_module(module)
             parts = name.group(1).split(".")
             for part in parts[1:] if parts[0] == path.stem else parts:  # `module` or `name`
                 assert hasattr(obj, part), f"{doc.name}: {path.name} has no {name.group(1)}"

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from purepose import cli
-from purepose import fetch as fetch_module
+from purepose import archive, cli
 from purepose.errors import PureposeError
 from purepose.fetch import download, extract, fetch, sha256_file
 
@@ -500,7 +499,7 @@ def test_failure_while_writing_leaves_nothing_partial(tmp_path, monkeypatch):
     out = tmp_path / "out"
     (out / "mini").mkdir(parents=True)
     (out / "mini" / "metadata.csv").write_bytes(b"old")
-    real_copy = fetch_module._copy_limited
+    real_copy = archive._copy_limited
     calls = []
 
     def copy_then_fail(source, dest, budget, name):
@@ -509,7 +508,7 @@ def test_failure_while_writing_leaves_nothing_partial(tmp_path, monkeypatch):
             raise KeyboardInterrupt  # as SIGTERM would arrive (see _util.Terminated)
         return real_copy(source, dest, budget, name)
 
-    monkeypatch.setattr(fetch_module, "_copy_limited", copy_then_fail)
+    monkeypatch.setattr(archive, "_copy_limited", copy_then_fail)
     with pytest.raises(KeyboardInterrupt):
         extract(tar, out)
     assert calls == ["mini/s-recording-1_left.hdf5", "mini/s-recording-2_left.hdf5"]
@@ -539,9 +538,9 @@ def test_gzip_bomb_is_stopped_by_the_declared_size(tmp_path):
 def test_bytes_written_are_counted_against_the_limit():
     # tarfile never yields more than a member declares; this guard is for when it would
     out = io.BytesIO()
-    assert fetch_module._copy_limited(io.BytesIO(b"x" * 10), out, 10, "m") == 10
+    assert archive._copy_limited(io.BytesIO(b"x" * 10), out, 10, "m") == 10
     with pytest.raises(PureposeError, match=r"member 'm' writes more than the 9 bytes left"):
-        fetch_module._copy_limited(io.BytesIO(b"x" * 10), io.BytesIO(), 9, "m")
+        archive._copy_limited(io.BytesIO(b"x" * 10), io.BytesIO(), 9, "m")
 
 
 def test_gzip_bomb_through_fetch(server, tmp_path):

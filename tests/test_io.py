@@ -532,3 +532,19 @@ def test_strided_reads_name_the_real_row(tmp_path):
             PureposeError, match="emg has non-finite value nan at row 239 column 2"
         ):
             s.read_field("emg", 5, 300, 6)
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_declared_rows_that_are_not_stored_are_refused(tmp_path, chunked):
+    """Case 7: a small file declaring 10^10 rows must not make a reader hang or allocate."""
+    path = tmp_path / "empty.hdf5"
+    dtype = np.dtype([("time", "<f8"), ("joint_angles", "<f8", (20,)), ("emg", "<f4", (16,))])
+    with h5py.File(path, "w") as f:
+        g = f.create_group("emg2pose")
+        kwargs = {"chunks": (1024,)} if chunked else {}
+        g.create_dataset("timeseries", shape=(10**10,), dtype=dtype, **kwargs)
+        g.attrs["sample_rate"] = 2000.0
+    assert path.stat().st_size < 100_000
+    match = "chunks are written" if chunked else "the file stores 0 bytes"
+    with pytest.raises(PureposeError, match=match):
+        Session(path)

@@ -324,3 +324,27 @@ def test_bad_model_files(tmp_path: Path) -> None:
     array.write_text("[1, 2]")
     with pytest.raises(PureposeError, match="must hold a JSON object"):
         PoseRegressor.load(array)
+
+
+def test_inputs_unlike_training_warn_and_non_finite_predictions_fail(splits, tmp_path):
+    model = PoseRegressor(features=("rms",), n_lags=0).fit(splits["train"])
+    assert len(model.target_min_) == 20 and all(
+        a <= b for a, b in zip(model.target_min_, model.target_max_)
+    )
+    feats = model.featurize(splits["test"][0])
+    loud = feats._replace(X=[[v * 1e30 for v in row] for row in feats.X])
+    with (
+        pytest.warns(UserWarning, match="training standard deviations"),
+        pytest.warns(UserWarning, match="leave the possible range"),
+    ):
+        model.predict_windows(loud)
+    with pytest.raises(PureposeError, match="coefficients are too large"):
+        PoseRegressor.from_dict({**model.to_dict(), "coef": [[1e308] * 16] * 20})
+    big = PoseRegressor.from_dict({**model.to_dict(), "coef": [[1e300] * 16] * 20})
+    with pytest.raises(PureposeError, match="prediction of window 0 is not finite"):
+        big.predict_windows(loud)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.predict_windows(feats)  # ordinary data: no warning

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from purepose.checks import first_non_finite
 from purepose.errors import PureposeError
 from purepose.recording import (
     SPLIT_REPETITIONS,
     ArrayRecording,
     check_repetitions,
     check_sample_rate,
-    first_non_finite,
     parse_reps,
     repetition_groups,
     split_repetitions,

@@ -55,8 +55,8 @@ def _run_demo(args: argparse.Namespace, root, t0: float) -> int:
     import time
 
     from purepose._util import log
+    from purepose.dataset import Dataset
     from purepose.evaluation import evaluate
-    from purepose.io import Dataset
     from purepose.synth import make_dataset
 
     if args.sessions < 3:
