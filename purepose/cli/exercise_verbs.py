@@ -17,6 +17,8 @@ from purepose.errors import PureposeError
 
 from .common import Parser, common_options, data_options, recording_options
 
+LEVELS = ("warm-up", "core", "hard")  # purepose.exercises.core.LEVELS, without importing it
+
 
 def _add_exercise(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -30,6 +32,7 @@ def _add_exercise(sub: argparse._SubParsersAction) -> None:
     kinds.required = True
 
     q = kinds.add_parser("list", help="every exercise, its level and what it asks")
+    q.add_argument("--level", choices=LEVELS, default=None, help="only the exercises of a level")
     common_options(q)
     q.set_defaults(handler=_cmd_list)
 
@@ -82,10 +85,8 @@ def _add_exercise(sub: argparse._SubParsersAction) -> None:
 def _cmd_list(args: argparse.Namespace) -> int:
     from purepose.exercises import EXERCISES
 
-    rows = [
-        ("name", "level", "what it asks"),
-        *((e.name, e.level, e.summary) for e in EXERCISES.values()),
-    ]
+    chosen = [e for e in EXERCISES.values() if args.level in (None, e.level)]
+    rows = [("name", "level", "what it asks"), *((e.name, e.level, e.summary) for e in chosen)]
     widths = [max(len(r[c]) for r in rows) for c in range(2)]
     for name, level, summary in rows:
         print(f"{name:<{widths[0]}}  {level:<{widths[1]}}  {summary}")

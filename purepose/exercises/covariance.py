@@ -73,8 +73,9 @@ def covariance(X):
 
 
 def _data(rng: random.Random, n: int, d: int, offset: float = 0.0) -> list[list[float]]:
-    means = [offset + rng.uniform(-10, 10) for _ in range(d)]
+    """Correlated columns of random scales, each mean within its spread (plus ``offset``)."""
     scales = [10.0 ** rng.uniform(-2, 2) for _ in range(d)]
+    means = [offset + s * rng.uniform(-1, 1) for s in scales]
     mix = [[rng.gauss(0, 1) for _ in range(d)] for _ in range(d)]  # correlated columns
     rows = []
     for _ in range(n):
@@ -188,12 +189,13 @@ class CovarianceExercise(Exercise):
         ]
         verdict = compare(got, expected, allowed)
         if not verdict.passed and not verdict.lines[0].startswith("the result"):
-            verdict.lines += _diagnose(got, expected, n)
+            verdict.lines += _diagnose(got, expected, X)
         return verdict
 
 
-def _diagnose(got: Any, expected: list[list[Fraction]], n: int) -> list[str]:
-    """Name the usual mistake: dividing by n (ddof = 0) instead of n - 1."""
+def _diagnose(got: Any, expected: list[list[Fraction]], X: list[list[float]]) -> list[str]:
+    """Name the usual mistakes: dividing by n (ddof = 0), or the one-pass formula."""
+    n, d = len(X), len(X[0])
     pairs = [
         (float(g), float(e))
         for grow, erow in zip(got, expected)
@@ -204,5 +206,22 @@ def _diagnose(got: Any, expected: list[list[Fraction]], n: int) -> list[str]:
         return [
             f"  every entry is (n - 1) / n = {n - 1}/{n} of the expected: you divided by "
             "n (the population covariance, ddof = 0), not n - 1"
+        ]
+    sums = [math.fsum(x[a] for x in X) for a in range(d)]
+    one_pass = [
+        [(sum(x[a] * x[b] for x in X) - sums[a] * sums[b] / n) / (n - 1) for b in range(d)]
+        for a in range(d)
+    ]
+    far = [
+        (abs(g - float(e)), abs(g - o))
+        for grow, erow, orow in zip(got, expected, one_pass)
+        for g, e, o in zip(grow, erow, orow)
+    ]
+    worst_error, distance_to_one_pass = max(far)
+    if worst_error > 0 and distance_to_one_pass < 0.1 * worst_error:
+        return [
+            "  that is what the one-pass formula (sum x x^T - n mean mean^T) / (n - 1) "
+            "gives: it loses (||x|| / ||xc||)^2 of the precision, where the mean is far "
+            "from zero compared with the spread"
         ]
     return []

@@ -158,7 +158,19 @@ class MatmulExercise(Exercise):
         expected = exact.exact_matmul(A, B)
         allowed = [[gamma(len(B)) * v for v in row] for row in exact.abs_matmul(A, B)]
         verdict = compare(got, expected, allowed)
-        if not verdict.passed and len(B) == len(B[0]):
+        m, p, n = len(A), len(B), len(B[0])
+        if (
+            not verdict.passed
+            and p != n
+            and isinstance(got, list)
+            and len(got) == m
+            and all(isinstance(row, list) and len(row) == p for row in got)
+        ):
+            verdict.lines.append(
+                f"  that is {m} x {p}, one entry per row of B: entry (i, j) pairs row i of A "
+                "with column j of B (zip(*B)), not with row j"
+            )
+        if not verdict.passed and p == n:
             Bt = [list(col) for col in zip(*B)]
             if compare(got, exact.exact_matmul(A, Bt), allowed).passed:
                 verdict.lines.append(

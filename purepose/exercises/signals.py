@@ -250,14 +250,34 @@ class FeaturesExercise(Exercise):
                 error = abs(Fraction(got[w][c]) - want)
                 if error > allowed:
                     off = ulps(float(error), want)
+                    why = _running_sum(name, [row[ch] for row in emg], start, window, got[w][c])
                     return Verdict.fail(
                         f"window {w} (samples {start} .. {start + window - 1}), {name} of "
                         f"channel {ch} (column {c}): expected {float(want)!r}, got {got[w][c]!r}",
                         f"  error {float(error):.2g}"
                         + (f" ({off:.2g} ulps)" if off else "")
                         + f"; allowed {allowed:.2g}",
+                        *(f"  {line}" for line in why),
                     )
         return Verdict.ok()
+
+
+def _running_sum(name: str, x: list[float], start: int, window: int, got: float) -> list[str]:
+    """A line naming the running-sum mistake, when ``got`` is exactly what P[e] - P[s] gives."""
+    if name not in ("rms", "mav"):
+        return []
+    total, prefix = 0.0, [0.0]
+    for v in x:
+        total += v * v if name == "rms" else abs(v)
+        prefix.append(total)
+    value = (prefix[start + window] - prefix[start]) / window
+    value = math.sqrt(max(value, 0.0)) if name == "rms" else value
+    if abs(got - value) > math.ulp(value):
+        return []
+    return [
+        "that is P[s + N] - P[s], a difference of running sums over the whole signal: its "
+        "error is u times everything summed before the window, not u times the window's sum"
+    ]
 
 
 # ---------------------------------------------------------------------------

@@ -238,6 +238,7 @@ def main(argv: list[str]) -> int:
     os.dup2(2, 1)  # and its print() goes to stderr
     if argv and int(argv[0]) > 0:
         _limit_memory(int(argv[0]))
+    sys.dont_write_bytecode = True  # grading leaves no __pycache__ beside the answer
     worker = Worker()
     for line in requests:
         answer = worker.handle(json.loads(line))
