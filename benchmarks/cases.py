@@ -40,6 +40,7 @@ from typing import Any
 
 from purepose.textbook import linalg as textbook_linalg
 
+from . import models
 from .harness import (
     Result,
     Segments,
@@ -687,6 +688,8 @@ CASES: dict[str, Callable[[Context], list[Result]]] = {
     "lstsq": case_lstsq,
     "features": case_features,
     "end_to_end": case_end_to_end,
+    "mlp_epoch": models.case_mlp_epoch,
+    "knn_predict": models.case_knn_predict,
 }
 
 
