@@ -382,6 +382,77 @@ WRONG = {
         """,
         ["FAIL (careful)", "must be ignored", "use only T[i][j] with j < i"],
     ),
+    "a gradient with a missing term: no g'(z) in the error signal": (
+        "backprop",
+        """
+        import math
+        def gradients(weights, biases, X, Y, alpha, activation):
+            g = {"relu": lambda z: max(z, 0.0), "tanh": math.tanh, "identity": lambda z: z,
+                 "logistic": lambda z: 1 / (1 + math.exp(-z))}[activation]
+            acts = [X]
+            for l, (W, b) in enumerate(zip(weights, biases)):
+                Z = [[sum(a[p] * W[p][j] for p in range(len(W))) + b[j] for j in range(len(b))]
+                     for a in acts[-1]]
+                acts.append(Z if l == len(weights) - 1 else [[g(z) for z in r] for r in Z])
+            n = len(X)
+            delta = [[p - y for p, y in zip(pr, yr)] for pr, yr in zip(acts[-1], Y)]
+            gw, gb = [None] * len(weights), [None] * len(weights)
+            for l in reversed(range(len(weights))):
+                W, A = weights[l], acts[l]
+                gw[l] = [[(sum(A[i][p] * delta[i][j] for i in range(n)) + alpha * W[p][j]) / n
+                          for j in range(len(W[0]))] for p in range(len(W))]
+                gb[l] = [sum(delta[i][j] for i in range(n)) / n for j in range(len(W[0]))]
+                delta = [[sum(delta[i][j] * W[p][j] for j in range(len(W[0])))  # no g'
+                          for p in range(len(W))] for i in range(n)]
+            return gw, gb
+        """,
+        ["FAIL (ordinary", "that is the gradient without g'(z) in the error signal"],
+    ),
+    "a gradient with a missing term: no penalty": (
+        "backprop",
+        """
+        from purepose.textbook.mlp import backward, forward
+        def gradients(weights, biases, X, Y, alpha, activation):
+            acts = forward(weights, biases, X, activation)
+            return backward(weights, acts, Y, 0.0, activation)  # alpha forgotten
+        """,
+        ["FAIL (", "that is the gradient without the penalty's alpha W / n"],
+    ),
+    "knn that divides by a zero distance": (
+        "knn",
+        """
+        import math
+        def predict(X, Y, queries, k, weights="uniform"):
+            out = []
+            for q in queries:
+                near = sorted(range(len(X)), key=lambda j: math.dist(q, X[j]))[:k]
+                w = [1.0 if weights == "uniform" else 1.0 / math.dist(q, X[j]) for j in near]
+                out.append([sum(wj * Y[j][c] for wj, j in zip(w, near)) / sum(w)
+                            for c in range(len(Y[0]))])
+            return out
+        """,
+        ["FAIL (careful)", "raised ZeroDivisionError", "neighbours at distance 0 get weight 1"],
+    ),
+    "knn with the expanded distance formula": (
+        "knn",
+        """
+        def predict(X, Y, queries, k, weights="uniform"):
+            out = []
+            for q in queries:
+                qq = sum(v * v for v in q)
+                d2 = [qq - 2 * sum(a * b for a, b in zip(q, x)) + sum(v * v for v in x)
+                      for x in X]
+                near = sorted(range(len(X)), key=lambda j: d2[j])[:k]
+                if weights == "distance":
+                    w = [1.0 / max(d2[j], 0.0) ** 0.5 if d2[j] > 0 else 1e300 for j in near]
+                else:
+                    w = [1.0] * k
+                out.append([sum(wj * Y[j][c] for wj, j in zip(w, near)) / sum(w)
+                            for c in range(len(Y[0]))])
+            return out
+        """,
+        ["FAIL (careful)", "rows near 1e8", "the 1 nearest rows: rows [1]"],
+    ),
 }
 
 

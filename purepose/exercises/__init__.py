@@ -27,6 +27,7 @@ from .covariance import CovarianceExercise
 from .eigen import PcaSignsExercise, PowerIterationExercise
 from .least_squares import LstsqExercise
 from .metric import MetricExercise
+from .models import BackpropExercise, KnnExercise
 from .pose import PoseExercise
 from .products import MatmulExercise
 from .projection import Project3dExercise
@@ -51,6 +52,8 @@ EXERCISES: dict[str, Exercise] = {
         LfilterExercise(),
         MetricExercise(),
         Project3dExercise(),
+        BackpropExercise(),
+        KnnExercise(),
         PoseExercise(),
     )
 }
