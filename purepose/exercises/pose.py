@@ -324,6 +324,10 @@ def grade_pose(
     if not budget > 0:
         raise PureposeError(f"--time-budget {budget!r} must be a positive number of seconds")
     seed = random.SystemRandom().randrange(10**9) if seed is None else seed
+    if options is None:
+        from purepose.sources import RecordingOptions
+
+        options = RecordingOptions()
     split_data = (
         given_data(data, options) if data else synthetic_data(seed, n_sessions, seconds, quiet)
     )
