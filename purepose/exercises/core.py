@@ -101,7 +101,8 @@ class Exercise:
     Attributes a subclass sets: ``name`` (the CLI's NAME), ``level`` (one of
     ``LEVELS``), ``summary`` (one line for ``exercise list``), ``functions``
     (the names the learner's file must define), ``tolerance`` (printed in
-    every report), ``starter_text`` (the file ``exercise start`` writes).
+    every report), ``starter_text`` (the file ``exercise start`` writes) and,
+    for an exercise kept outside purepose, ``source_file``.
     """
 
     name = ""
@@ -110,6 +111,8 @@ class Exercise:
     functions: tuple[str, ...] = ()
     tolerance = ""
     starter_text = ""
+    source_file: str | None = None
+    """Set ``source_file = __file__`` in an exercise kept outside purepose: the worker loads it."""
 
     @property
     def file_name(self) -> str:
@@ -331,9 +334,10 @@ def describe_payload(payload: dict[str, Any]) -> list[str]:
     args, kwargs = payload.get("args", {}), payload.get("kwargs", {})
     names = [*args, *(f"{k}=..." for k in kwargs)]
     lines = [f"{payload['f']}({', '.join(names)}) with"] if "f" in payload else []
+    indent = "  " if lines else ""
     for key, value in {**args, **kwargs}.items():
         size = shape(value)
-        lines.append(f"  {key} = {short(value)}" + (f"  ({size})" if size else ""))
+        lines.append(f"{indent}{key} = {short(value)}" + (f"  ({size})" if size else ""))
     return lines
 
 

@@ -99,9 +99,13 @@ class WorkerProcess:
         )
         self.lines = queue.Queue()
         threading.Thread(target=self._read, args=(self.proc, self.lines), daemon=True).start()
-        answer = self._ask(
-            {"op": "load", "exercise": self.exercise.name, "path": str(self.path)}, time_limit
-        )
+        request = {
+            "op": "load",
+            "exercise": self.exercise.name,
+            "exercise_file": self.exercise.source_file,
+            "path": str(self.path),
+        }
+        answer = self._ask(request, time_limit)
         if isinstance(answer, Outcome):
             what = "did not finish importing" if answer.kind == "timeout" else "crashed on import"
             raise AnswerFileError(f"{self.path}: {what} within {time_limit:g} s")
