@@ -209,7 +209,8 @@ def _add_evaluate(sub) -> None:
         help="score a model on recordings beside the mean-pose (and zero-pose) baselines",
         description="Score MODEL on DATA: for emg2pose joint angles the angular MAE in degrees "
         "per finger, segment or joint; for any targets the normalised MAE, Pearson r and R²; "
-        "always beside the baselines, over the same windows.",
+        "always beside the baselines, over the same windows. With --predictions CSV (no "
+        "MODEL), the same for the predictions of any program.",
     )
     p.add_argument(
         "model", nargs="?", help="model JSON written by `purepose fit` (not with --predictions)"
