@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from purepose.cli import main
 from purepose.synth import make_dataset
 
 FAST = ["--features", "logpow", "--lags", "0"]
+GROUPS = ("plot", "exercise")  # verbs with sub-verbs: `plot emg`, `exercise check` ...
 LONG_NAME = "n" * 256 + ".csv"
 
 
@@ -70,7 +72,33 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _metadata_variant(
         root, "dupcol", data, lambda lines: [lines[0] + ",split", lines[1] + ",train"]
     )
+    _exercise_files(root)
     return root
+
+
+def _exercise_files(root: Path) -> None:
+    """Answer files that cannot be graded, and predictions CSVs with one fault each."""
+    (root / "syntax.py").write_text("def covariance(X) return X\n")
+    (root / "nofun.py").write_text("def other(X):\n    return X\n")
+    (root / "exdir").mkdir()
+    (root / "exdir" / "covariance.py").write_text("my answer, not to be overwritten\n")
+    pred = root / "pred.csv"
+    with warnings.catch_warnings():  # a 1 s fit may predict beyond the training range
+        warnings.simplefilter("ignore")
+        status = main(["predict", str(root / "model.json"), _session(root), "--out", str(pred)])
+    assert status == 0
+    header, first = pred.read_text().splitlines()[:2]
+    names = header.split(",")
+    variants = {
+        "pred-missing.csv": [",".join(names[:-1]), first.rsplit(",", 1)[0]],
+        "pred-unknown.csv": [header + ",WRIST_FE", first + ",0.0"],
+        "pred-notime.csv": [",".join(["t", *names[1:]]), first],
+        "pred-outside.csv": [header, "1e12" + first[first.index(",") :]],
+        "pred-dup.csv": [header, first, first],
+        "pred-nan.csv": [header, first.rsplit(",", 1)[0] + ",nan"],
+    }
+    for name, lines in variants.items():
+        (root / name).write_text("\n".join(lines) + "\n")
 
 
 def _declares_rows_it_does_not_store(path: Path) -> None:
@@ -162,6 +190,69 @@ ROWS = [
     ("info-hollow", ["info", "{w}/hollow.hdf5"], "declares 10,000,000,000 rows"),
     ("fit-hollow", ["fit", "{w}/hollow.hdf5", "--out", "{w}/m3.json"], "declares"),
     ("cluster-hollow", ["cluster", "{w}/hollow.hdf5", "--out", "{w}/c.svg"], "declares"),
+    # exercise list / start / check (issue 13): usage errors are one line, exit 2
+    ("exercise-list-level", ["exercise", "list", "--level", "expert"], "invalid choice"),
+    ("exercise-start-unknown", ["exercise", "start", "nosuch", "{w}/ex"], "no exercise 'nosuch'"),
+    (
+        "exercise-start-exists",
+        ["exercise", "start", "covariance", "{w}/exdir"],
+        "never overwrites",
+    ),
+    (
+        "exercise-start-into-file",
+        ["exercise", "start", "matmul", "{w}/file.txt"],
+        "not a directory",
+    ),
+    ("exercise-check-missing", ["exercise", "check", "covariance", "{w}/none.py"], "no such file"),
+    ("exercise-check-syntax", ["exercise", "check", "covariance", "{w}/syntax.py"], "SyntaxError"),
+    (
+        "exercise-check-no-function",
+        ["exercise", "check", "covariance", "{w}/nofun.py"],
+        "no covar",
+    ),
+    (
+        "exercise-check-data-not-pose",
+        ["exercise", "check", "covariance", "{w}/nofun.py", "--data", "{w}/data"],
+        "--data goes with",
+    ),
+    ("exercise-check-pose-missing", ["exercise", "check", "pose", "{w}/none.py"], "no such file"),
+    # evaluate --predictions (issue 13): every fault of the CSV is one line
+    (
+        "evaluate-pred-missing",
+        ["evaluate", "--predictions", "{w}/pred-missing.csv", "{s}"],
+        "no column",
+    ),
+    (
+        "evaluate-pred-unknown",
+        ["evaluate", "--predictions", "{w}/pred-unknown.csv", "{s}"],
+        "WRIST_FE",
+    ),
+    (
+        "evaluate-pred-no-time",
+        ["evaluate", "--predictions", "{w}/pred-notime.csv", "{s}"],
+        "'time'",
+    ),
+    (
+        "evaluate-pred-outside",
+        ["evaluate", "--predictions", "{w}/pred-outside.csv", "{s}"],
+        "outside",
+    ),
+    (
+        "evaluate-pred-duplicate",
+        ["evaluate", "--predictions", "{w}/pred-dup.csv", "{s}"],
+        "both match",
+    ),
+    (
+        "evaluate-pred-nan",
+        ["evaluate", "--predictions", "{w}/pred-nan.csv", "{s}"],
+        "not a finite",
+    ),
+    (
+        "evaluate-pred-count",
+        ["evaluate", "--predictions", "{w}/pred.csv", "--predictions", "{w}/pred.csv", "{s}"],
+        "2 CSV file(s) for 1 recording(s)",
+    ),
+    ("evaluate-pred-no-model", ["evaluate", "{s}"], "give MODEL and DATA, or --predictions"),
     # cluster (2, 3)
     ("cluster-no-dir", ["cluster", "{s}", "--out", "{w}/no/c.svg"], "does not exist"),
     ("cluster-long-name", ["cluster", "{s}", "--out", "{w}/" + LONG_NAME], "longer than"),
@@ -197,7 +288,7 @@ def test_bad_input_is_one_line_exit_2_and_touches_nothing(world, argv, words):
         timeout=120,
         stdin=subprocess.DEVNULL,
     )
-    verb = " ".join(argv[:2]) if argv[0] == "plot" else argv[0]
+    verb = " ".join(argv[:2]) if argv[0] in GROUPS else argv[0]
     assert done.returncode == 2, done.stderr
     assert done.stdout == ""
     lines = done.stderr.splitlines()
@@ -210,12 +301,13 @@ def test_bad_input_is_one_line_exit_2_and_touches_nothing(world, argv, words):
 def test_every_verb_is_in_the_table():
     from purepose.cli import _build_parser
 
-    verbs = {row[1][0] if row[1][0] != "plot" else " ".join(row[1][:2]) for row in ROWS}
+    verbs = {row[1][0] if row[1][0] not in GROUPS else " ".join(row[1][:2]) for row in ROWS}
     parser = _build_parser()
     sub = next(a for a in parser._actions if a.dest == "verb")
-    expected = set(sub.choices) - {"plot"}
-    kinds = next(a for a in sub.choices["plot"]._actions if a.dest == "kind")
-    expected |= {f"plot {k}" for k in kinds.choices}
+    expected = set(sub.choices) - set(GROUPS)
+    for group in GROUPS:
+        kinds = next(a for a in sub.choices[group]._actions if a.dest == "kind")
+        expected |= {f"{group} {k}" for k in kinds.choices}
     assert expected <= verbs, f"no bad-input row for {sorted(expected - verbs)}"
 
 

@@ -33,11 +33,9 @@ from __future__ import annotations
 import contextlib
 import importlib
 import io
-import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
@@ -51,6 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 WALKTHROUGH = DOCS / "walkthrough.md"
 ALGORITHMS = DOCS / "algorithms.md"
+TEACHING = DOCS / "teaching.md"
 FIGURES = DOCS / "figures"
 MAX_FIGURES_BYTES = 1_500_000
 
@@ -272,45 +271,31 @@ def test_algorithms_examples_run_and_print_what_they_show(tmp_path):
     run_document(ALGORITHMS, tmp_path)
 
 
-def test_swap_in_recipe_runs_a_candidates_function_through_the_tests(tmp_path):
-    """The recipe in docs/algorithms.md: its answer passes the test, a wrong one fails it."""
-    pytest.importorskip("numpy")
-    run_document(ALGORITHMS, tmp_path)  # writes the doc's swap_in.py and my_answers.py
-    test_id = "tests/test_linalg.py::test_products_match_numpy"
-    assert test_id in ALGORITHMS.read_text(encoding="utf-8")
-    right = (tmp_path / "my_answers.py").read_text()
+def test_teaching_examples_run_and_print_what_they_show(tmp_path):
+    run_document(TEACHING, tmp_path)
+
+
+def test_exercise_recipe_grades_the_docs_answer_and_fails_the_classic_slip(tmp_path, capsys):
+    """The recipe in docs/algorithms.md: its answer passes `exercise check`, a wrong one fails."""
+    from purepose.cli import main
+
+    text = ALGORITHMS.read_text(encoding="utf-8")
+    assert "purepose exercise check matmul matmul.py" in text
+    right = next(b.code for b in read_blocks(text) if b.code.startswith("# file: matmul.py"))
     wrong = right.replace("for col in columns", "for col in B")  # rows of B, not columns
     assert wrong != right
-    paths = [str(tmp_path), *filter(None, [os.environ.get("PYTHONPATH")])]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    for answer, status in ((right, 0), (wrong, 1)):
-        (tmp_path / "my_answers.py").write_text(answer)
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "swap_in",
-                "-p",
-                "no:cacheprovider",
-                test_id,
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == status, done.stdout[-3000:]
+    answer = tmp_path / "matmul.py"
+    for source, status in ((right, 0), (wrong, 1)):
+        answer.write_text(source)
+        assert main(["exercise", "check", "matmul", str(answer), "--no-speed"]) == status
+        assert "result: " + ("PASS" if status == 0 else "FAIL") in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------------------
 # Links, names, tests and commands mentioned in the docs
 
 
-@pytest.mark.parametrize("doc", [WALKTHROUGH, ALGORITHMS], ids=lambda p: p.name)
+@pytest.mark.parametrize("doc", [WALKTHROUGH, ALGORITHMS, TEACHING], ids=lambda p: p.name)
 def test_relative_links_resolve_and_name_real_functions(doc):
     text = doc.read_text(encoding="utf-8")
     links = re.findall(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)", text)
@@ -331,7 +316,7 @@ def test_relative_links_resolve_and_name_real_functions(doc):
                 obj = getattr(obj, part)
 
 
-@pytest.mark.parametrize("doc", [WALKTHROUGH, ALGORITHMS], ids=lambda p: p.name)
+@pytest.mark.parametrize("doc", [WALKTHROUGH, ALGORITHMS, TEACHING], ids=lambda p: p.name)
 def test_named_tests_exist(doc):
     text = doc.read_text(encoding="utf-8")
     for file, name in re.findall(r"tests/(test_\w+\.py)::(test_\w+)", text):
@@ -344,7 +329,16 @@ def test_exercises_name_tests():
     assert len(re.findall(r"tests/test_\w+\.py::test_\w+", exercises)) >= 10
 
 
-@pytest.mark.parametrize("doc", [WALKTHROUGH, ALGORITHMS], ids=lambda p: p.name)
+def test_exercises_section_starts_every_exercise_the_grader_has():
+    from purepose.exercises import EXERCISES
+
+    exercises = ALGORITHMS.read_text(encoding="utf-8").split("## Exercises", 1)[1]
+    exercises = " ".join(exercises.split())  # a name may wrap onto the next line
+    for name in EXERCISES:
+        assert f"(`exercise start {name}`" in exercises, f"the exercises never start {name}"
+
+
+@pytest.mark.parametrize("doc", [WALKTHROUGH, ALGORITHMS, TEACHING], ids=lambda p: p.name)
 def test_shell_commands_parse(doc, capsys):
     from purepose import cli
 

@@ -92,6 +92,8 @@ def _fill(command: str, session: Path) -> list[str]:
         "S": "1",
         "K": "7",
         "PATTERN": "*.csv",
+        "NAME": "covariance",  # `exercise start NAME DIR --answer` writes ANSWER
+        "ANSWER": "plots/covariance_answer.py",
         "...": "THUMB_CMC_FE",
     }
     return [values.get(w, w) for w in words]

@@ -13,6 +13,8 @@ module's ``register(subparsers)`` adds its verbs to the parser:
     demo          demo
     data_verbs    fetch, info, synth
     plots         plot emg / pose / errors, cluster (plot hand: hand_verbs)
+    exercise_verbs  exercise list / start / check (the grader: purepose.exercises)
+    predictions_eval  evaluate --predictions (scoring any program's CSV)
     common        the parser class, --quiet and the data options every verb shares
 """
 
@@ -32,7 +34,7 @@ from purepose._util import (
 )
 from purepose.errors import PureposeError
 
-from . import data_verbs, demo, model_verbs, plots
+from . import data_verbs, demo, exercise_verbs, model_verbs, plots
 from .common import Parser
 
 Handler = Callable[[argparse.Namespace], int]
@@ -48,7 +50,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"purepose {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser)
     sub.required = True
-    for verbs in (data_verbs, demo, model_verbs, plots):
+    for verbs in (data_verbs, demo, exercise_verbs, model_verbs, plots):
         verbs.register(sub)
     return parser
 

@@ -9,6 +9,11 @@ from purepose._util import check_output, report_stream
 from purepose.errors import PureposeError
 
 from .common import common_options, data_options, resolve_data
+from .predictions_eval import (
+    check_no_prediction_options,
+    evaluate_predictions,
+    predictions_options,
+)
 
 # ---- fit / predict / evaluate / demo (the model verbs) ------------------------
 
@@ -262,10 +267,14 @@ def _add_evaluate(sub) -> None:
         help="score a model on recordings beside the mean-pose (and zero-pose) baselines",
         description="Score MODEL on DATA: for emg2pose joint angles the angular MAE in degrees "
         "per finger, segment or joint; for any targets the normalised MAE, Pearson r and R²; "
-        "always beside the baselines, over the same windows.",
+        "always beside the baselines, over the same windows. With --predictions CSV (no "
+        "MODEL), the same for the predictions of any program.",
     )
-    p.add_argument("model", help="model JSON written by `purepose fit`")
+    p.add_argument(
+        "model", nargs="?", help="model JSON written by `purepose fit` (not with --predictions)"
+    )
     p.add_argument("data", nargs="+", metavar="DATA", help="recording files or directories")
+    predictions_options(p)
     p.add_argument(
         "--by",
         choices=("finger", "segment", "joint", "target", "generalization"),
@@ -298,6 +307,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from purepose.evaluation import evaluate
     from purepose.model import PoseRegressor
 
+    if args.predictions:
+        return evaluate_predictions(args)
+    check_no_prediction_options(args)
+    if args.model is None:
+        raise PureposeError("give MODEL and DATA, or --predictions CSV and DATA")
     model = PoseRegressor.load(args.model)
     if args.by == "generalization":
         return _evaluate_by_metadata(args, model, "generalization")
