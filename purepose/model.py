@@ -74,6 +74,8 @@ AUTO_COMPONENTS = 32
 """``n_components="auto"``: the nonlinear heads see at most this many principal components
 (their cost grows with the dimension; on NinaPro DB1, kNN on 24 components of the 120
 features scores the same as on all of them)."""
+AUTO = "auto"
+"""``model="auto"``: every head under both normalisations, the best on validation (auto.py)."""
 MAX_TRAIN_WINDOWS = 12_000
 """The nonlinear heads train on at most this many windows, evenly spaced (windows 20 ms
 apart overlap by 80%: every third carries nearly all they say)."""
@@ -134,14 +136,23 @@ class PoseRegressor:
       threshold         amplitude threshold of the ZC / SSC features
       n_lags, lag_step  append the features of ``n_lags`` earlier windows, ``lag_step`` apart
                         (defaults 2, 2: the EMG of the last ~180 ms, which beats one window)
-      n_components      PCA dimension after standardizing (None: no PCA)
+      model             the estimator on the standardized features: "ridge" (default),
+                        "mlp", "knn" or "rff" (purepose.heads), or "auto": each of them
+                        under global and per-session normalisation, the best on the
+                        validation sources kept (purepose.auto; ``model_selection_``)
+      n_components      PCA dimension after standardizing (None: no PCA; "auto": none
+                        for ridge, at most 32 components for the other models)
       alpha             ridge penalty when no validation set is given
       alphas            starting grid searched on the validation sources (1e-2 .. 1e4)
       smoothing         EMA factor in (0, 1] applied to predictions (None: off)
       label             'end' (causal) or 'center': which sample of a window is its label
       normalize         'global', or 'session' / 'causal': standardize each recording's
                         features by its own statistics first (windows.standardize_session)
-      max_iter, tol, random_state   for the PCA (block power) iteration
+      hidden_layer_sizes, learning_rate_init, max_epochs   the MLP (mlp.MLPRegressor)
+      neighbors         the k searched for "knn" (5, 10, 20, 40, grown at the ends)
+      rff_components    random features of "rff" (random_features.RandomFeatures)
+      max_train_windows the nonlinear models train on at most this many windows
+      max_iter, tol, random_state   for the PCA iteration; random_state seeds every model
 
     Learned: ``mean_``, ``scale_`` (feature standardization), ``components_``,
     ``explained_variance_`` (PCA, or None), ``coef_`` (n_targets x n_scores),
@@ -149,7 +160,9 @@ class PoseRegressor:
     {}), ``val_metric_`` ("mae_deg" or "nmae"), ``mean_pose_`` (training mean
     of each target: the baseline), ``target_min_``/``target_max_`` (its training
     range, for the plausibility warning), ``n_samples_`` (training windows),
-    ``n_features_in_``, ``feature_names_``, ``n_channels_``,
+    ``head_`` (a nonlinear model, or None), ``n_neighbors_`` (kNN's k),
+    ``model_selection_`` (model "auto": every candidate's validation score, or
+    None), ``n_features_in_``, ``feature_names_``, ``n_channels_``,
     ``target_names_``, ``target_unit_``, ``sample_rates_``, ``trained_on_``
     (each training file's name, SHA-256 and the part used).
 
@@ -273,9 +286,9 @@ class PoseRegressor:
             raise PureposeError(
                 f"PoseRegressor: n_components={nc!r} must be None, 'auto' or an int >= 1"
             )
-        if self.model not in MODELS:
+        if self.model not in (*MODELS, AUTO):
             raise PureposeError(
-                f"PoseRegressor: model={self.model!r} must be one of {', '.join(MODELS)}"
+                f"PoseRegressor: model={self.model!r} must be one of {', '.join(MODELS)} or auto"
             )
         for k in self.neighbors or ():
             if isinstance(k, bool) or not isinstance(k, int) or k < 1:
@@ -321,6 +334,13 @@ class PoseRegressor:
         val = [as_source(s) for s in val_sessions or ()]
         if not train:
             raise PureposeError("PoseRegressor.fit: no training sources given")
+        if self.model == AUTO:  # every model and normalisation; the best on val
+            from .auto import fit_auto  # auto.py builds PoseRegressors: it sits below this module
+
+            best = fit_auto(self.get_params(), train, val, n_jobs=n_jobs, quiet=quiet)
+            vars(self).update(vars(best))
+            return self
+        self.model_selection_ = None
         acc, val_feats, rows = self._statistics(train, val, config, n_jobs, quiet)  # 1
         self._standardize(acc)  # 2
         self._project(acc)  # 3

@@ -15,6 +15,8 @@ A model file is plain JSON (never pickle), readable by eye:
     val_metric, val_scores               the validation search (alpha -> score)
     mean_pose                            each target's training mean (the baseline)
     trained_on                           name, SHA-256 and part of each training file
+    model_selection                      model "auto": each candidate's validation score
+                                         and which was chosen (null otherwise; optional)
 
 Reading checks every field before it builds anything: types, finiteness, and
 every shape against the sizes the file declares, which are themselves bounded
@@ -68,6 +70,7 @@ def model_to_dict(model: Any) -> dict[str, Any]:
         "mean_pose": model.mean_pose_,
         "target_range": [model.target_min_, model.target_max_],
         "trained_on": model.trained_on_,
+        "model_selection": model.model_selection_,
     }
 
 
@@ -176,6 +179,8 @@ def model_from_dict(cls: type, data: Any, source: str = "model") -> Any:
         params["model"] = "ridge"
     if not isinstance(params, dict) or set(params) != set(cls.PARAMS):
         raise reader.fail(f"'params' must hold exactly {list(cls.PARAMS)}")
+    if params.get("model") == "auto":
+        raise reader.fail("params.model is 'auto': a fitted model names the model it chose")
     model = cls(**params)
     try:
         config = model.check_params()
@@ -296,3 +301,34 @@ def _read_numbers(reader: _Reader, model: Any) -> None:
     model.val_scores_ = {
         str(k)[:40]: reader.number(v, f"val_scores[{str(k)[:40]}]") for k, v in scores.items()
     }
+    model.model_selection_ = _model_selection(reader)
+
+
+def _model_selection(reader: _Reader) -> list[dict[str, Any]] | None:
+    """Model "auto"'s candidates: [{model, normalize, val_score, chosen, alpha|n_neighbors}]."""
+    table = reader.data.get("model_selection")
+    if table is None:
+        return None
+    if not isinstance(table, list) or not 0 < len(table) <= 64:
+        raise reader.fail("'model_selection' must be a list of 1 to 64 candidates")
+    out = []
+    for i, row in enumerate(table):
+        what = f"model_selection[{i}]"
+        if not (
+            isinstance(row, dict)
+            and isinstance(row.get("model"), str)
+            and isinstance(row.get("normalize"), str)
+            and isinstance(row.get("chosen"), bool)
+        ):
+            raise reader.fail(f"{what} must hold model, normalize, val_score and chosen")
+        clean = {
+            "model": row["model"][:20],
+            "normalize": row["normalize"][:20],
+            "val_score": reader.number(row.get("val_score"), f"{what}.val_score"),
+            "chosen": row["chosen"],
+        }
+        for key in ("alpha", "n_neighbors"):
+            if row.get(key) is not None:
+                clean[key] = reader.number(row[key], f"{what}.{key}")
+        out.append(clean)
+    return out

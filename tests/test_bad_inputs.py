@@ -184,6 +184,11 @@ ROWS = [
     ("plot-hand-bad-model", ["plot", "hand", "{w}/deep.json", "{s}", "--at", "1"], "deep"),
     # sizes and values (cases 6, 7, 11)
     ("fit-huge-lags", ["fit", "{w}/data", "--lags", "10000", "--out", "{w}/m2.json"], "n_lags"),
+    (
+        "fit-auto-no-val",
+        ["fit", "{w}/data", "--split", "train", "--model", "auto", "--out", "{w}/m2.json"],
+        "--val",
+    ),
     ("predict-wide-model", ["predict", "{w}/wide.json", "{s}", "--out", "{w}/p.csv"], "4096"),
     ("predict-huge-model", ["predict", "{w}/huge.json", "{s}", "--out", "{w}/p.csv"], "too large"),
     ("synth-forever", ["synth", "{w}/forever", "--seconds", "1e9"], "limit"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import shlex
 import struct
@@ -239,3 +240,47 @@ def test_title_width_estimate_bounds_the_real_font() -> None:
 
     for c in map(chr, range(32, 127)):
         assert _dejavu_bold_width(c, 100.0) <= _bold_width(c, 100.0) + 1e-9, repr(c)
+
+
+def _layout_order() -> list[str]:
+    text = README.read_text()
+    section = text[text.index("## Layout") : text.index("## Benchmarks")]
+    block = section[section.index("```text") : section.rindex("```")]
+    order: list[str] = []
+    for line in block.splitlines()[2:]:  # after "purepose/"
+        for name in re.findall(r"^ {2}([a-z_0-9]+)(?:\.py\b|/)", line):
+            if name not in order:
+                order.append(name)
+    return order
+
+
+def _top_level_imports(path: Path, package_depth: int) -> set[str]:
+    """The purepose modules a file imports at its top level (lazy imports inside functions
+    are how a module reaches below itself on purpose)."""
+    found = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.level == package_depth:
+                found.add(node.module.split(".")[0])
+            elif node.level == 0 and node.module.startswith("purepose."):
+                found.add(node.module.split(".")[1])
+    return found
+
+
+def test_the_layout_lists_every_module_and_each_imports_only_those_above_it() -> None:
+    order = _layout_order()
+    rank = {name: i for i, name in enumerate(order)}
+    package = Path(__file__).resolve().parents[1] / "purepose"
+    problems = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package).parts
+        me = parts[0].removesuffix(".py")
+        if me in ("__init__", "__main__"):
+            continue
+        if me not in rank:
+            problems.append(f"{me} is missing from the README's layout")
+            continue
+        for name in _top_level_imports(path, len(parts)):
+            if name != me and rank.get(name, -1) > rank[me]:
+                problems.append(f"{'/'.join(parts)} imports {name}, listed below it")
+    assert not problems, problems

@@ -41,10 +41,11 @@ def model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--lag-step", type=int, default=2, help="windows between lags (2)")
     g.add_argument(
         "--model",
-        choices=("ridge", "mlp", "knn", "rff"),
+        choices=("ridge", "mlp", "knn", "rff", "auto"),
         default="ridge",
-        help="the head on the standardized features: ridge, an MLP, k nearest neighbours, or "
-        "random cosine features + ridge (ridge)",
+        help="the head on the standardized features: ridge, an MLP, k nearest neighbours, "
+        "random cosine features + ridge, or auto: each of them with global and per-session "
+        "normalisation, the best on --val kept and every score logged (ridge)",
     )
     g.add_argument(
         "--components",
@@ -209,6 +210,13 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     for value, score in model.val_scores_.items():
         mark = "  <- chosen" if float(value) == chosen else ""
         print(f"  {what} at {name}={float(value):g}: {score:.4g} {unit}{mark}", file=report)
+    for c in model.model_selection_ or ():  # --model auto: every candidate's best
+        mark = "  <- chosen" if c["chosen"] else ""
+        print(
+            f"  auto: {c['model']}, normalize={c['normalize']}: {what} {c['val_score']:.4g} "
+            f"{unit}{mark}",
+            file=report,
+        )
     return 0
 
 
