@@ -69,7 +69,17 @@ def test_fast_features_within_their_rounding_of_the_textbook(emg, window, hop, t
 
 
 def test_feature_names_and_defaults_have_one_meaning():
-    assert tb.FEATURES == signal.FEATURES
+    # the time-domain features; the spatial, spectral and Hjorth ones are textbook/spectral's
+    assert tb.FEATURES == signal.TIME_FEATURES
+    assert set(signal.FEATURES) - set(tb.FEATURES) == {
+        "spatial",
+        "logband",
+        "mnf",
+        "mdf",
+        "activity",
+        "mobility",
+        "complexity",
+    }
     assert tb.DEFAULT_FEATURES == signal.DEFAULT_FEATURES
 
 

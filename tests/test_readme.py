@@ -92,6 +92,8 @@ def _fill(command: str, session: Path) -> list[str]:
         "N": "3",
         "S": "1",
         "K": "7",
+        "U": "1",  # synth: one user (N = 3 sessions) ...
+        "H": "0",  # ... none held out
         "PATTERN": "*.csv",
         "NAME": "covariance",  # `exercise start NAME DIR --answer` writes ANSWER
         "ANSWER": "plots/covariance_answer.py",

@@ -67,7 +67,15 @@ def fft(z: list[complex]) -> list[complex]:
 
 
 def bin_powers(x: Vector) -> tuple[list[float], float]:
-    """``(q, mean)``: the power q[k] of each bin k = 0 .. nfft/2 of one window, and its mean."""
+    """``(q, mean)``: the power q[k] of each bin k = 0 .. nfft/2 of one window, and its mean.
+
+    q[k] = c_k |FFT(w (x - mean))[k]|^2 / (nfft sum w_i^2), w the Hann window and c_k = 2
+    except at k = 0 and nfft/2, so that sum_k q[k] is the window's (tapered) variance.
+
+    >>> q, mean = bin_powers([1.0, 3.0, 1.0, 3.0])
+    >>> mean, [round(v, 12) for v in q]
+    (2.0, [0.0, 0.333333333333, 0.666666666667])
+    """
     n = len(x)
     nfft = max(2, 1 << (n - 1).bit_length())
     mean = math.fsum(x) / n
@@ -95,7 +103,14 @@ def periodogram(x: Vector, sample_rate: float) -> tuple[list[float], list[float]
 
 
 def median_frequency(q: list[float], df: float) -> float:
-    """The frequency where the cumulative power reaches half the total (linear between bins)."""
+    """The frequency where the cumulative power reaches half the total (linear between bins).
+
+    With C_k = q_0 + ... + q_k and k the first bin where C_k >= C/2 (C the total),
+    mdf = (k - 1 + (C/2 - C_(k-1)) / q_k) df.
+
+    >>> median_frequency([1.0, 1.0, 1.0, 1.0], 10.0), median_frequency([0.0, 4.0, 0.0, 0.0], 10.0)
+    (10.0, 5.0)
+    """
     cumulative = []
     total = 0.0
     for v in q:
@@ -135,7 +150,14 @@ def hjorth(x: Vector) -> tuple[float, float, float]:
 def window_features(
     name: str, x: Vector, sample_rate: float, bands: list[tuple[float, float]], eps: float
 ) -> list[float]:
-    """The values of one feature (one per band for LOGBAND) of one window, except SPATIAL."""
+    """The values of one feature (one per band for LOGBAND) of one window, except SPATIAL.
+
+    logband = log(sum of q[k] over the band's bins + eps); mnf = sum_k f_k q[k] / sum_k q[k];
+    mdf = median_frequency; a silent window (power below rounding) has mnf = mdf = 0.
+
+    >>> [round(v, 6) for v in window_features("mnf", [1.0, -1.0, 1.0, -1.0], 4.0, [], 1e-12)]
+    [1.666667]
+    """
     if name in ("activity", "mobility", "complexity"):
         return [hjorth(x)[("activity", "mobility", "complexity").index(name)]]
     q, mean = bin_powers(x)
@@ -167,7 +189,13 @@ def extract_features(
     """The spectral, Hjorth and SPATIAL features of every full window, feature-major columns.
 
     Columns: for each feature (and each band of LOGBAND), every channel, as
-    ``purepose.signal.extract_features`` lays them out.
+    ``purepose.signal.extract_features`` lays them out. SPATIAL is each channel's
+    log power minus the mean log power over the channels.
+
+    >>> emg = [[1.0, 2.0], [-1.0, -2.0]] * 4
+    >>> rows = extract_features(emg, window=4, hop=4, features=("spatial", "mnf"), sample_rate=4.0)
+    >>> [[round(v, 6) for v in row] for row in rows]
+    [[-0.693147, 0.693147, 1.666667, 1.666667], [-0.693147, 0.693147, 1.666667, 1.666667]]
     """
     bands = list(bands or DEFAULT_BANDS)
     n_channels = len(emg[0])
