@@ -324,14 +324,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.by == "generalization":
         return _evaluate_by_metadata(args, model, "generalization")
     sources = resolve_data(args, args.data, args.split)
-    result = evaluate(
-        model,
-        sources,
-        movement_only=args.frames == "movement",
-        allow_overlap=args.allow_overlap,
-        n_jobs=max(1, args.jobs),
-        quiet=args.quiet,
-    )
+    result = evaluate(model, sources, **_evaluate_options(args))
     if args.json:
         print(json.dumps(result.to_dict(), indent=1, allow_nan=False))
         return 0
@@ -340,6 +333,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     print(f"{result.n_sessions} recording(s), {first.n_frames} {frames}")
     print(result.table(by=args.by))
     return 0
+
+
+def _evaluate_options(args: argparse.Namespace) -> dict:
+    return {
+        "movement_only": args.frames == "movement",
+        "allow_overlap": args.allow_overlap,
+        "n_jobs": max(1, args.jobs),
+        "quiet": args.quiet,
+    }
 
 
 def _evaluate_by_metadata(args: argparse.Namespace, model, column: str) -> int:
@@ -355,16 +357,7 @@ def _evaluate_by_metadata(args: argparse.Namespace, model, column: str) -> int:
         )
     groups = metadata_groups(args.data[0], column)
     sources = resolve_data(args, args.data, args.split)
-    result = evaluate_groups(
-        model,
-        sources,
-        groups,
-        column=column,
-        movement_only=args.frames == "movement",
-        allow_overlap=args.allow_overlap,
-        n_jobs=max(1, args.jobs),
-        quiet=args.quiet,
-    )
+    result = evaluate_groups(model, sources, groups, column=column, **_evaluate_options(args))
     if args.json:
         print(json.dumps(result.to_dict(), indent=1, allow_nan=False))
         return 0
