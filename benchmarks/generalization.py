@@ -76,6 +76,7 @@ VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("MLP + richer features, session", {"features": RICH, "normalize": "session",
                                         "model": "mlp", **MLP_SIZE}),
     ("auto + richer features", {"features": RICH, "model": "auto", **MLP_SIZE}),
+    ("auto", {"model": "auto", **MLP_SIZE}),
 ]  # fmt: skip
 """Table rows: label -> PoseRegressor parameters (on top of the CLI's defaults). "auto"
 fits ridge, random features, the MLP and kNN under global and per-session normalisation
