@@ -43,8 +43,8 @@ Statistical Learning*, 2nd ed., section 3.4.1 (ridge on standardized inputs).
 
 from __future__ import annotations
 
+import inspect
 import math
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from typing import Any, NamedTuple
@@ -55,6 +55,7 @@ from .eigensolvers import eigsh_randomized, eigsh_subspace
 from .errors import NotFittedError, PureposeError
 from .heads import DEFAULT_GRIDS, MODELS, HeadConfig, fit_head, grid_for, search
 from .linalg import matmul, matmul_transposed, solve_spd, transpose
+from .plausibility import check_predictions, short, warn_unlike_training
 from .recording import Recording
 from .regression import NormalEquations, ridge_path
 from .signal import DEFAULT_FEATURES, ema
@@ -67,9 +68,6 @@ from .windows import FeatureConfig, SessionFeatures, featurize
 SourceLike = Source | Recording | PathLike
 
 DEFAULT_ALPHAS = DEFAULT_GRIDS["ridge"].values
-OUTLIER_Z = 50.0
-"""A window whose features lie this many training standard deviations away is unlike
-the training data: prediction warns."""
 AUTO_COMPONENTS = 32
 """``n_components="auto"``: the nonlinear heads see at most this many principal components
 (their cost grows with the dimension; on NinaPro DB1, kNN on 24 components of the 120
@@ -95,34 +93,6 @@ class Prediction(NamedTuple):
     def angles(self) -> Matrix:
         """The predictions, by their emg2pose name (joint angles in radians)."""
         return self.values
-
-
-PARAMS = (
-    "window_ms",
-    "hop_ms",
-    "window",
-    "hop",
-    "features",
-    "threshold",
-    "n_lags",
-    "lag_step",
-    "model",
-    "n_components",
-    "alpha",
-    "alphas",
-    "smoothing",
-    "label",
-    "normalize",
-    "hidden_layer_sizes",
-    "learning_rate_init",
-    "max_epochs",
-    "neighbors",
-    "rff_components",
-    "max_train_windows",
-    "max_iter",
-    "tol",
-    "random_state",
-)
 
 
 class PoseRegressor:
@@ -185,7 +155,7 @@ class PoseRegressor:
     purepose.errors.PureposeError: PoseRegressor: n_lags=-1 must be an integer in [0, 64]
     """
 
-    PARAMS = PARAMS  # the hyper-parameters' names, in get_params() order
+    PARAMS: tuple[str, ...]  # the hyper-parameters' names (set below the class)
 
     def __init__(
         self,
@@ -244,7 +214,7 @@ class PoseRegressor:
 
     def get_params(self) -> dict[str, Any]:
         """Hyper-parameters as a JSON-ready dict."""
-        params = {name: getattr(self, name) for name in PARAMS}
+        params = {name: getattr(self, name) for name in self.PARAMS}
         params["features"] = list(params["features"])
         params["hidden_layer_sizes"] = list(params["hidden_layer_sizes"])
         for name, kind in (("alphas", float), ("neighbors", int)):
@@ -435,8 +405,8 @@ class PoseRegressor:
             if (lay.n_channels, lay.target_names) != (first.n_channels, first.target_names):
                 raise PureposeError(
                     f"PoseRegressor.fit: {lay.source['name']} has {lay.n_channels} channels and "
-                    f"targets {_short(lay.target_names)}; {first.source['name']} has "
-                    f"{first.n_channels} and {_short(first.target_names)}"
+                    f"targets {short(lay.target_names)}; {first.source['name']} has "
+                    f"{first.n_channels} and {short(first.target_names)}"
                 )
         self.n_channels_ = first.n_channels
         self.target_names_ = list(first.target_names)
@@ -601,8 +571,8 @@ class PoseRegressor:
             and list(target_names) != self.target_names_
         ):
             raise PureposeError(
-                f"{name}: targets {_short(target_names)} differ from the model's "
-                f"{_short(self.target_names_)}"
+                f"{name}: targets {short(target_names)} differ from the model's "
+                f"{short(self.target_names_)}"
             )
 
     def _smooth(self, Y: Matrix) -> Matrix:
@@ -645,56 +615,12 @@ class PoseRegressor:
                 f"{feats.name}: {len(feats.X[0])} features per window, "
                 f"the model expects {self.n_features_in_} (different channel count?)"
             )
-        self._check_inputs(feats)
+        warn_unlike_training(feats, self.mean_, self.scale_)
         values = self._smooth(self._predict_rows(feats.X))
-        self._check_predictions(feats.name, values)
+        check_predictions(
+            feats.name, values, (self.target_min_, self.target_max_), self.target_unit_
+        )
         return Prediction(feats.time, values)
-
-    def _check_inputs(self, feats: SessionFeatures) -> None:
-        """Warn when windows are far outside the training data (z beyond ``OUTLIER_Z``)."""
-        if not feats.X:
-            return
-        low = [m - OUTLIER_Z * s for m, s in zip(self.mean_, self.scale_)]
-        high = [m + OUTLIER_Z * s for m, s in zip(self.mean_, self.scale_)]
-        columns = list(zip(*feats.X))  # min/max per column in C first; rows only if needed
-        if all(min(c) >= a and max(c) <= b for c, a, b in zip(columns, low, high)):
-            return
-        inv = [1.0 / s for s in self.scale_]
-        z = [max(abs((v - m) * i) for v, m, i in zip(row, self.mean_, inv)) for row in feats.X]
-        count, worst = sum(v > OUTLIER_Z for v in z), max(z)
-        if count:
-            warnings.warn(
-                f"{feats.name}: {count} of {len(feats.X)} windows have features up to "
-                f"{worst:.3g} training standard deviations from the training mean: the EMG "
-                "is unlike the training data (wrong units, a loose electrode?)",
-                stacklevel=3,
-            )
-
-    def _check_predictions(self, name: str, values: Matrix) -> None:
-        """Refuse non-finite predictions; warn when they leave the possible range of a target.
-
-        The possible range: the training range widened by its own width on each
-        side, and for joint angles in radians never beyond +-pi.
-        """
-        for i, row in enumerate(values):
-            if not all(map(math.isfinite, row)):
-                raise PureposeError(
-                    f"{name}: the prediction of window {i} is not finite ({_short(row)}): "
-                    "the model or the input holds numbers too large to compute with"
-                )
-        lo = [a - (b - a) for a, b in zip(self.target_min_, self.target_max_)]
-        hi = [b + (b - a) for a, b in zip(self.target_min_, self.target_max_)]
-        if self.target_unit_ == "rad":
-            lo = [max(v, -math.pi) for v in lo]
-            hi = [min(v, math.pi) for v in hi]
-        outside = sum(any(v < a or v > b for v, a, b in zip(row, lo, hi)) for row in values)
-        if outside:
-            warnings.warn(
-                f"{name}: {outside} of {len(values)} predictions leave the possible range of "
-                "the targets (the training range widened by its width"
-                + (", and +-pi for angles)" if self.target_unit_ == "rad" else ")"),
-                stacklevel=3,
-            )
 
     def predict(self, source: SourceLike) -> Prediction:
         """Per-window label times and predicted targets for one recording."""
@@ -735,6 +661,7 @@ class PoseRegressor:
         return f"PoseRegressor({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
 
 
+PoseRegressor.PARAMS = tuple(inspect.signature(PoseRegressor.__init__).parameters)[1:]
 _DEFAULTS = PoseRegressor().get_params()
 
 
@@ -745,11 +672,6 @@ def _check_alpha(a: Any, what: str) -> None:
 
 def _diagonal(M: Matrix) -> Vector:
     return [row[i] for i, row in enumerate(M)]
-
-
-def _short(names: Sequence[str]) -> str:
-    names = list(names)
-    return f"{names[0]}..{names[-1]} ({len(names)})" if len(names) > 2 else str(names)
 
 
 def _apply_linear(X: Matrix, A: Matrix, b: Vector) -> Matrix:
