@@ -94,6 +94,7 @@ def _fill(command: str, session: Path) -> list[str]:
         "K": "7",
         "U": "1",  # synth: one user (N = 3 sessions) ...
         "H": "0",  # ... none held out
+        "M": "ridge",
         "PATTERN": "*.csv",
         "NAME": "covariance",  # `exercise start NAME DIR --answer` writes ANSWER
         "ANSWER": "plots/covariance_answer.py",
