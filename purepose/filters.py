@@ -23,9 +23,8 @@ from itertools import accumulate
 
 from .channels import columns
 from .errors import PureposeError
+from .framing import SAMPLE_RATE
 from .types import Matrix, Vector
-
-SAMPLE_RATE = 2000.0  # Hz, the emg2pose rate (also purepose.signal.SAMPLE_RATE)
 
 
 def _check_cutoff(where: str, cutoff_hz: float, sample_rate: float) -> None:

@@ -51,11 +51,9 @@ from .dataset import Dataset as Dataset
 from .dataset import find_sessions as find_sessions
 from .dataset import read_directory as read_directory
 from .errors import PureposeError
+from .framing import IK_FAILURE_ATOL, SAMPLE_RATE
 from .recording import MAX_SAMPLE_RATE, Recording, check_sample_rate, default_names
 from .types import Matrix, PathLike, Vector
-
-SAMPLE_RATE = 2000.0
-"""Samples per second of every emg2pose session (Hz)."""
 
 N_CHANNELS = 16
 """EMG electrodes on one wristband."""
@@ -77,15 +75,6 @@ JOINT_NAMES: tuple[str, ...] = (
     ),
 )
 """The 20 joint names in column order (FE = flexion/extension, AA = abduction/adduction)."""
-
-IK_FAILURE_ATOL = 1e-8
-"""A joint angle with ``abs(angle) <= IK_FAILURE_ATOL`` counts as zero.
-
-An inverse-kinematics failure is a frame whose 20 angles are all zero. The
-tolerance is the default absolute tolerance of an ``isclose(angle, 0)`` test
-(1e-8, as in numpy and torch); real angles are never that close to zero on all
-joints at once.
-"""
 
 GROUP = "emg2pose"
 TIMESERIES = "timeseries"
