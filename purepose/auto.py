@@ -27,8 +27,9 @@ the price is dominated by the MLP's epochs.
 >>> root = tempfile.mkdtemp()
 >>> _ = make_dataset(root, n_sessions=3, seconds=2.0, seed=1, quiet=True)
 >>> ds = Dataset(root)
+>>> from purepose.model import PoseRegressor
 >>> model = fit_auto(
-...     {"max_epochs": 3, "hidden_layer_sizes": (8,)},
+...     PoseRegressor(max_epochs=3, hidden_layer_sizes=(8,)),
 ...     ds.select(split="train"), ds.select(split="val"), models=("ridge", "knn"),
 ... )
 >>> [(c["model"], c["normalize"]) for c in model.model_selection_]
@@ -44,7 +45,6 @@ from typing import Any
 
 from ._util import log
 from .errors import PureposeError
-from .model import PoseRegressor
 
 CANDIDATE_MODELS = ("ridge", "rff", "mlp", "knn")
 """In order of cost: on a tie the cheaper model wins."""
@@ -52,7 +52,7 @@ NORMALIZATIONS = ("global", "session")
 
 
 def fit_auto(
-    params: dict[str, Any],
+    estimator: Any,
     train: Iterable[Any],
     val: Iterable[Any],
     *,
@@ -60,22 +60,23 @@ def fit_auto(
     normalizations: Sequence[str] = NORMALIZATIONS,
     n_jobs: int = 1,
     quiet: bool = True,
-) -> PoseRegressor:
-    """The fitted PoseRegressor with the best validation score (module docstring).
+) -> Any:
+    """The fitted candidate with the best validation score (module docstring).
 
-    ``params`` are PoseRegressor's hyper-parameters other than ``model`` and
-    ``normalize``, which the search sets.
+    ``estimator`` (a PoseRegressor) gives every hyper-parameter but ``model``
+    and ``normalize``, which the search sets; it is not changed. Each candidate
+    is ``type(estimator)(**params)``, as scikit-learn's searches clone theirs.
     """
     train, val = list(train), list(val)
     if not val:
         raise PureposeError(
             "model='auto' chooses on validation data: give validation sources (--val)"
         )
-    fixed = {k: v for k, v in params.items() if k not in ("model", "normalize")}
+    fixed = {k: v for k, v in estimator.get_params().items() if k not in ("model", "normalize")}
     best, best_score, table = None, float("inf"), []
     for normalize in normalizations:
         for name in models:
-            model = PoseRegressor(**fixed, model=name, normalize=normalize)
+            model = type(estimator)(**fixed, model=name, normalize=normalize)
             model.fit(train, val_sessions=val, n_jobs=n_jobs, quiet=quiet)
             score = min(model.val_scores_.values())
             value = {"n_neighbors": model.n_neighbors_} if name == "knn" else {}

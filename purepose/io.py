@@ -15,9 +15,9 @@ and the group's attributes (filename, session, stage, user, side, start, end,
 sample_rate, num_channels, sometimes more) become ``Session.metadata``.
 Frames where inverse kinematics failed are stored as all-zero joint angles;
 ``valid_mask`` finds the others. A directory of sessions with its
-``metadata.csv`` is a :class:`purepose.dataset.Dataset`; ``purepose info``'s
-summary of a session is :func:`purepose.info.describe_emg2pose`. Both stay
-importable from here (``from purepose.io import Dataset, Session``).
+``metadata.csv`` is a :class:`purepose.dataset.Dataset` (importable from here
+too: ``from purepose.io import Dataset, Session``); ``purepose info``'s summary
+of a session is :func:`purepose.info.describe_emg2pose`.
 
 Every load is checked: a non-finite value (NaN, inf) in any field or a time
 that goes backwards raises ``PureposeError`` naming the file, the field and the
@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -527,85 +527,3 @@ class Session(Recording):
             )
         time = self.time
         return self.read(bisect.bisect_left(time, start_t), bisect.bisect_left(time, end_t))
-
-
-# ---- what `purepose info` prints ----------------------------------------------
-
-
-def describe(path: PathLike) -> str:
-    """The summary of a session file or a dataset directory (what ``purepose info`` prints).
-
-    It is :func:`purepose.info.describe_emg2pose`, which lives beside the
-    summary of other recordings; this name keeps ``purepose.io.describe``.
-    """
-    from .info import describe_emg2pose  # at call time: purepose.info imports this module
-
-    return describe_emg2pose(path)
-
-
-# ---- MATLAB v7.3 MAT-files (HDF5), for purepose.matfile ------------------------------
-
-
-def read_mat73(
-    path: PathLike,
-    variable_names: Collection[str] | None = None,
-    *,
-    data: bool = True,
-    readable: Collection[str] = (),
-) -> dict[str, tuple[str, tuple[int, ...], list[Any] | None]]:
-    """The variables of a MATLAB v7.3 MAT-file: ``{name: (mclass, shape, values)}``.
-
-    A v7.3 file is HDF5 (the MATLAB header sits in a 512-byte user block).
-    Each variable is a root object with a ``MATLAB_class`` attribute. MATLAB
-    writes its column-major arrays as their C-order transpose, so ``shape``
-    (the MATLAB dims) is the HDF5 shape reversed, and the HDF5 values in
-    C order are already MATLAB's column-major order. An empty array is
-    stored as its dims with ``MATLAB_empty`` set. ``values`` is a flat list
-    typed as in :class:`purepose.matfile.MatArray`; None for struct, cell,
-    sparse and object variables (groups or references), for classes not in
-    ``readable`` (the MATLAB classes the caller can hold) and when ``data`` is
-    false. :func:`purepose.matfile.loadmat` is the public entry point.
-    """
-    wanted = None if variable_names is None else set(variable_names)
-    out: dict[str, tuple[str, tuple[int, ...], list[Any] | None]] = {}
-    try:
-        h5 = h5py.File(path, "r")
-    except OSError as exc:
-        raise PureposeError(
-            f"{path}: v7.3 MAT-file header, but not readable as HDF5 ({exc})"
-        ) from None
-    with h5:
-        for name, obj in h5.items():
-            if name.startswith("#") or (wanted is not None and name not in wanted):
-                continue  # "#refs#" and "#subsystem#" hold MATLAB's internals
-            mclass = obj.attrs.get("MATLAB_class", b"unknown")
-            mclass = mclass.decode() if isinstance(mclass, bytes) else str(mclass)
-            if isinstance(obj, h5py.Group):  # a struct, an object or a sparse matrix
-                out[name] = ("sparse" if "MATLAB_sparse" in obj.attrs else mclass, (1, 1), None)
-                continue
-            shape = obj.shape[::-1] + (1,) * (2 - len(obj.shape))
-            empty = bool(obj.attrs.get("MATLAB_empty", 0))
-            if empty:
-                shape = tuple(int(d) for d in obj[()].ravel())
-            values = None
-            if data and mclass in readable:
-                values = [] if empty else _mat73_values(path, name, obj[()], mclass)
-            out[name] = (mclass, tuple(shape), values)
-    return out
-
-
-def _mat73_values(path: PathLike, name: str, arr: Any, mclass: str) -> list[Any]:
-    if arr.dtype.names == ("real", "imag"):  # MATLAB's complex: a compound of two parts
-        return list(map(complex, arr["real"].ravel().tolist(), arr["imag"].ravel().tolist()))
-    if arr.dtype.kind not in "biuf":
-        raise PureposeError(
-            f"{path}: variable {name!r} is MATLAB_class {mclass}, HDF5 {arr.dtype}"
-        )
-    values = arr.ravel().tolist()
-    if mclass == "char":
-        return list(map(chr, values))
-    if mclass == "logical":
-        return list(map(bool, values))
-    if mclass in ("double", "single") and arr.dtype.kind != "f":
-        return list(map(float, values))
-    return values

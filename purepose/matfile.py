@@ -43,7 +43,7 @@ and the unnamed element holding MATLAB's subsystem data. The global flag is
 ignored.
 
 v7.3 files are HDF5 with the MATLAB header in a 512-byte user block;
-:func:`purepose.io.read_mat73` (the one module that imports h5py) reads them.
+:func:`purepose.mat73.read_mat73` (h5py) reads them.
 
 Cost: O(file size) time. Each variable is decompressed once, exactly to its
 declared size (``zlib.decompressobj().decompress(data, max_length)``), and
@@ -585,7 +585,7 @@ def _sniff(f: BinaryIO, path: Path) -> tuple[str, str]:
 
 
 def _mat73(path: Path, names: Collection[str] | None, data: bool) -> dict[str, Any]:
-    from .io import read_mat73  # h5py is imported by purepose.io only, and only when needed
+    from .mat73 import read_mat73  # h5py only when a file needs it: the rest is stdlib
 
     return read_mat73(path, names, data=data, readable=READABLE_CLASSES)
 

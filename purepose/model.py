@@ -50,6 +50,7 @@ from itertools import chain
 from typing import Any, NamedTuple
 
 from ._util import Progress, atomic_write_text, load_json, log
+from .auto import fit_auto
 from .checks import check_positive_int
 from .eigensolvers import eigsh_randomized, eigsh_subspace
 from .errors import NotFittedError, PureposeError
@@ -305,9 +306,7 @@ class PoseRegressor:
         if not train:
             raise PureposeError("PoseRegressor.fit: no training sources given")
         if self.model == AUTO:  # every model and normalisation; the best on val
-            from .auto import fit_auto  # auto.py builds PoseRegressors: it sits below this module
-
-            best = fit_auto(self.get_params(), train, val, n_jobs=n_jobs, quiet=quiet)
+            best = fit_auto(self, train, val, n_jobs=n_jobs, quiet=quiet)
             vars(self).update(vars(best))
             return self
         self.model_selection_ = None

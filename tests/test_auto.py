@@ -98,9 +98,11 @@ def test_auto_needs_validation_data(splits):
 
 
 def test_fit_auto_searches_the_given_candidates_only(splits):
+    given = PoseRegressor(**SMALL)
     model = fit_auto(
-        SMALL, splits["train"], splits["val"], models=("ridge",), normalizations=("global",)
+        given, splits["train"], splits["val"], models=("ridge",), normalizations=("global",)
     )
+    assert not hasattr(given, "coef_")  # the estimator given is a template, left unfitted
     assert model.model == "ridge" and model.model_selection_[0]["chosen"]
     assert PoseRegressor(**SMALL).fit(splits["train"], val_sessions=splits["val"]).coef_ == (
         model.coef_

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from purepose.errors import PureposeError
+from purepose.info import describe_emg2pose
 from purepose.io import (
     IK_FAILURE_ATOL,
     JOINT_NAMES,
@@ -20,7 +21,6 @@ from purepose.io import (
     Chunk,
     Dataset,
     Session,
-    describe,
     find_sessions,
     is_ik_failure,
     valid_mask,
@@ -289,7 +289,7 @@ def test_bad_data_on_load(bad_session, kind):
         with pytest.raises(PureposeError, match=expected):
             s.read_field(field)
     with pytest.raises(PureposeError, match=expected):
-        describe(path)
+        describe_emg2pose(path)
 
 
 @pytest.mark.parametrize("field", ["time", "joint_angles", "emg"])
@@ -433,7 +433,7 @@ def test_find_sessions(tmp_path, synth_dataset, synth_session):
 
 def test_describe_session_matches_numpy(synth_session):
     _, ja, emg = _numpy_fields(synth_session)
-    text = describe(synth_session)
+    text = describe_emg2pose(synth_session)
     rms = np.sqrt(np.mean(emg.astype(np.float64) ** 2, axis=0))
     shown = {}
     for line in text.splitlines():
@@ -451,16 +451,16 @@ def test_describe_session_matches_numpy(synth_session):
 
 
 def test_describe_dataset_and_plain_directory(tmp_path, synth_dataset, synth_session):
-    text = describe(synth_dataset)
+    text = describe_emg2pose(synth_dataset)
     assert "splits:         train 4, val 1, test 1" in text
     assert text.count("recording-") == 6
     plain = tmp_path / "plain"
     plain.mkdir()
     (plain / "one.hdf5").write_bytes(synth_session.read_bytes())
-    text = describe(plain)
+    text = describe_emg2pose(plain)
     assert "no metadata.csv" in text and "one: 8000 samples" in text
     with pytest.raises(PureposeError, match="no such file or directory"):
-        describe(tmp_path / "nothing")
+        describe_emg2pose(tmp_path / "nothing")
 
 
 # ---- sample rate and channel count (any rate, any width) ----------------------
@@ -503,7 +503,7 @@ def test_sample_rate_one_percent_rule(tmp_path, declared, ok):
             assert s.sample_rate == declared
     else:
         with Session(path) as s:  # it opens (info can show it) but nothing uses the rate
-            assert "disagrees" in describe(path)
+            assert "disagrees" in describe_emg2pose(path)
             with pytest.raises(PureposeError, match=r"sample_rate=2021 Hz disagrees.*2000 Hz"):
                 s.check_rate()
 
