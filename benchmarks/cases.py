@@ -621,8 +621,9 @@ def case_end_to_end(ctx: Context) -> list[Result]:
     import sklearn.linear_model
     import sklearn.preprocessing  # noqa: F401
 
+    from purepose.evaluation import evaluate
     from purepose.io import Dataset
-    from purepose.model import DEFAULT_ALPHAS, PoseRegressor, evaluate
+    from purepose.model import DEFAULT_ALPHAS, PoseRegressor
     from purepose.synth import make_dataset
 
     from . import npbaseline

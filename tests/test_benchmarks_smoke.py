@@ -46,6 +46,14 @@ def test_quick_run_writes_results(tmp_path, capsys):
     assert "pp/floor" in capsys.readouterr().out
 
 
+def test_end_to_end_case_runs_the_public_pipeline(tmp_path, sklearn):
+    """The case that imports the most of purepose: it must follow the package's moves."""
+    report, _ = run(["--quick", "--cases", "end_to_end", "--out", str(tmp_path)])
+    assert not report["errors"], report["errors"]
+    (case,) = json.loads((tmp_path / "results.json").read_text())["cases"]
+    assert case["case"] == "end_to_end" and case["max_abs_diff"] < 1e-9
+
+
 def test_unknown_case_is_rejected(tmp_path):
     with pytest.raises(SystemExit, match="unknown case"):
         run(["--quick", "--cases", "nope", "--out", str(tmp_path)])
