@@ -174,28 +174,13 @@ def table(per_seed: dict[int, dict[str, dict[str, Any]]]) -> str:
 
 
 def ninapro(subjects: list[Path], jobs: int) -> dict[str, Any]:
-    from purepose.evaluation import evaluate
-    from purepose.model import PoseRegressor
-    from purepose.sources import resolve
-
+    """Per subject: ridge with global and with per-session normalisation, within the file."""
     out: dict[str, Any] = {}
     for path in subjects:
         out[path.stem] = {}
         for normalize in ("global", "session"):
-            model = PoseRegressor(**CLI_DEFAULTS, normalize=normalize)
-            model.fit(
-                resolve([path], split="train"), val_sessions=resolve([path], split="val"),
-                n_jobs=jobs,
-            )  # fmt: skip
-            result = evaluate(model, resolve([path], split="test"), movement_only=True,
-                              landmarks=False)  # fmt: skip
-            reports = result.target_reports
-            out[path.stem][normalize] = {
-                "model": reports["model"].nmae,
-                "mean pose": reports["mean pose"].nmae,
-                "r": reports["model"].r,
-                "alpha": model.alpha_,
-            }
+            params = {**CLI_DEFAULTS, "normalize": normalize}
+            out[path.stem][normalize] = _fit_score([path], path, params, jobs)
         print(
             f"{path.stem}: nMAE global {out[path.stem]['global']['model']:.4f}, session "
             f"{out[path.stem]['session']['model']:.4f}",
@@ -203,6 +188,25 @@ def ninapro(subjects: list[Path], jobs: int) -> dict[str, Any]:
             flush=True,
         )
     return out
+
+
+def _fit_score(train: list[Path], test: Path, params: dict[str, Any], jobs: int) -> dict:
+    """Fit on the train repetitions of ``train`` (alpha on their val), score ``test``'s test
+    repetitions on movement frames: nMAE and r beside the mean pose."""
+    from purepose.evaluation import evaluate
+    from purepose.model import PoseRegressor
+    from purepose.sources import resolve
+
+    model = PoseRegressor(**params)
+    model.fit(resolve(train, split="train"), val_sessions=resolve(train, split="val"), n_jobs=jobs)
+    result = evaluate(model, resolve([test], split="test"), movement_only=True, landmarks=False)
+    reports = result.target_reports
+    return {
+        "model": reports["model"].nmae,
+        "mean pose": reports["mean pose"].nmae,
+        "r": reports["model"].r,
+        "alpha": model.alpha_,
+    }
 
 
 def ninapro_table(results: dict[str, Any], title: str = "within each subject") -> str:
@@ -230,29 +234,13 @@ def ninapro_loso(subjects: list[Path], jobs: int, hop_ms: float) -> dict[str, An
     held-out user on real EMG, where each training file is a session of its
     own and per-session normalisation can act.
     """
-    from purepose.evaluation import evaluate
-    from purepose.model import PoseRegressor
-    from purepose.sources import resolve
-
     out: dict[str, Any] = {}
     for held in subjects:
         others = [s for s in subjects if s != held]
         out[held.stem] = {}
         for normalize in ("global", "session"):
-            model = PoseRegressor(**CLI_DEFAULTS, hop_ms=hop_ms, normalize=normalize)
-            model.fit(
-                resolve(others, split="train"), val_sessions=resolve(others, split="val"),
-                n_jobs=jobs,
-            )  # fmt: skip
-            result = evaluate(model, resolve([held], split="test"), movement_only=True,
-                              landmarks=False)  # fmt: skip
-            reports = result.target_reports
-            out[held.stem][normalize] = {
-                "model": reports["model"].nmae,
-                "mean pose": reports["mean pose"].nmae,
-                "r": reports["model"].r,
-                "alpha": model.alpha_,
-            }
+            params = {**CLI_DEFAULTS, "hop_ms": hop_ms, "normalize": normalize}
+            out[held.stem][normalize] = _fit_score(others, held, params, jobs)
         print(
             f"held out {held.stem}: nMAE global {out[held.stem]['global']['model']:.3f}, "
             f"session {out[held.stem]['session']['model']:.3f}, mean pose "
