@@ -42,7 +42,7 @@ from typing import Any
 from ._util import Progress
 from .errors import PureposeError
 from .hand import LandmarkAccumulator, LandmarkReport, format_landmark_table
-from .io import JOINT_NAMES
+from .joints import JOINT_NAMES
 from .metrics import ErrorAccumulator, Report, format_table
 from .model import PoseRegressor, SourceLike
 from .sources import Source, as_source

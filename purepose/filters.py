@@ -23,7 +23,7 @@ from itertools import accumulate
 
 from .channels import columns
 from .errors import PureposeError
-from .framing import SAMPLE_RATE
+from .joints import SAMPLE_RATE
 from .types import Matrix, Vector
 
 

@@ -18,19 +18,8 @@ import math
 from collections.abc import Sequence
 
 from .errors import PureposeError
+from .joints import IK_FAILURE_ATOL, SAMPLE_RATE
 from .types import Matrix
-
-SAMPLE_RATE = 2000.0
-"""Samples per second of every emg2pose session (Hz): the default wherever a rate is optional."""
-
-IK_FAILURE_ATOL = 1e-8
-"""A joint angle with ``abs(angle) <= IK_FAILURE_ATOL`` counts as zero.
-
-An inverse-kinematics failure is a frame whose 20 angles are all zero. The
-tolerance is the default absolute tolerance of an ``isclose(angle, 0)`` test
-(1e-8, as in numpy and torch); real angles are never that close to zero on all
-joints at once.
-"""
 
 
 def window_bounds(n_samples: int, window: int, hop: int) -> list[tuple[int, int]]:

@@ -97,7 +97,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import PureposeError
-from .io import JOINT_NAMES, N_JOINTS, valid_mask
+from .joints import JOINT_NAMES, N_JOINTS, valid_mask
 from .metrics import table_number
 from .textbook import hand as textbook
 from .types import Matrix, Vector

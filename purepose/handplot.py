@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 from .errors import PureposeError
 from .hand import BONES, GenericHand, default_hand, fingertip_distances, frame_mae_deg
-from .io import is_ik_failure
+from .joints import is_ik_failure
 from .plot import TABLEAU10, element, line, project3d, svg_document, text, view_matrix
 from .types import Matrix, Vector
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .dataset import Dataset, find_sessions
 from .errors import PureposeError
-from .io import Session, valid_mask
+from .io import Session
+from .joints import valid_mask
 from .recording import REPETITION, STIMULUS, Recording, repetition_groups, split_repetitions
 from .sources import RecordingOptions, find_recordings, open_recording
 from .types import PathLike

@@ -51,81 +51,13 @@ from .dataset import Dataset as Dataset
 from .dataset import find_sessions as find_sessions
 from .dataset import read_directory as read_directory
 from .errors import PureposeError
-from .framing import IK_FAILURE_ATOL, SAMPLE_RATE
+from .joints import JOINT_NAMES, N_JOINTS, SAMPLE_RATE, valid_mask
 from .recording import MAX_SAMPLE_RATE, Recording, check_sample_rate, default_names
 from .types import Matrix, PathLike, Vector
-
-N_CHANNELS = 16
-"""EMG electrodes on one wristband."""
-
-N_JOINTS = 20
-"""Joint angles per frame."""
-
-_FINGERS = ("INDEX", "MIDDLE", "RING", "PINKY")
-
-JOINT_NAMES: tuple[str, ...] = (
-    "THUMB_CMC_FE",
-    "THUMB_CMC_AA",
-    "THUMB_MCP_FE",
-    "THUMB_IP_FE",
-    *(
-        f"{finger}_{joint}"
-        for finger in _FINGERS
-        for joint in ("MCP_AA", "MCP_FE", "PIP_FE", "DIP_FE")
-    ),
-)
-"""The 20 joint names in column order (FE = flexion/extension, AA = abduction/adduction)."""
 
 GROUP = "emg2pose"
 TIMESERIES = "timeseries"
 FIELDS = ("time", "joint_angles", "emg")
-
-
-# ---- inverse-kinematics failures -------------------------------------------
-
-
-def is_ik_failure(row: Sequence[float], atol: float = IK_FAILURE_ATOL) -> bool:
-    """True if every joint angle in ``row`` is zero within ``atol`` (an IK failure).
-
-    failure  <=>  |angle_j| <= atol  for all j.   A NaN angle is never "zero".
-
-    >>> is_ik_failure([0.0] * 20)
-    True
-    >>> is_ik_failure([0.0] * 19 + [0.3])
-    False
-    >>> is_ik_failure([])
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: is_ik_failure: empty row (expected 20 joint angles)
-    """
-    if not row:
-        raise PureposeError(f"is_ik_failure: empty row (expected {N_JOINTS} joint angles)")
-    if not atol >= 0.0:
-        raise PureposeError(f"is_ik_failure: atol={atol!r} must be >= 0")
-    return all(map(float(atol).__ge__, map(abs, row)))
-
-
-def valid_mask(joint_angles: Matrix, atol: float = IK_FAILURE_ATOL) -> list[bool]:
-    """One bool per frame: True where the pose is valid (NOT an IK failure).
-
-    Shape: (n_samples, 20) -> (n_samples,). Metrics skip the False frames.
-
-    >>> valid_mask([[0.0, 0.0], [0.0, 0.5], [1e-12, -1e-12]])
-    [False, True, False]
-    >>> valid_mask([[0.0], []])
-    Traceback (most recent call last):
-    ...
-    purepose.errors.PureposeError: valid_mask: row 1 is empty (expected 20 joint angles)
-    """
-    if not atol >= 0.0:
-        raise PureposeError(f"valid_mask: atol={atol!r} must be >= 0")
-    zero = float(atol).__ge__  # zero(x) is atol >= x; map() keeps the row loop in C
-    mask = []
-    for i, row in enumerate(joint_angles):
-        if not row:
-            raise PureposeError(f"valid_mask: row {i} is empty (expected {N_JOINTS} joint angles)")
-        mask.append(not all(map(zero, map(abs, row))))
-    return mask
 
 
 def _plain(value: Any) -> Any:

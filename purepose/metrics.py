@@ -50,25 +50,9 @@ from typing import Any
 
 from .checks import first_non_finite
 from .errors import PureposeError
-from .io import JOINT_NAMES, N_JOINTS, valid_mask
+from .joints import FINGERS, JOINT_NAMES, N_JOINTS, SEGMENTS, valid_mask
 from .target_metrics import chan_merge
 from .types import Matrix, Vector
-
-FINGERS: dict[str, tuple[int, ...]] = {
-    "thumb": (0, 1, 2, 3),
-    "index": (4, 5, 6, 7),
-    "middle": (8, 9, 10, 11),
-    "ring": (12, 13, 14, 15),
-    "pinky": (16, 17, 18, 19),
-}
-"""Joint indices of each finger, in ``JOINT_NAMES`` order."""
-
-SEGMENTS: dict[str, tuple[int, ...]] = {
-    "proximal": (0, 1, 4, 5, 8, 9, 12, 13, 16, 17),  # thumb CMC FE/AA, fingers' MCP AA/FE
-    "mid": (2, 6, 10, 14, 18),  # thumb MCP, fingers' PIP
-    "distal": (3, 7, 11, 15, 19),  # thumb IP, fingers' DIP
-}
-"""Joint indices by position along the finger: proximal (CMC/MCP), mid, distal."""
 
 _BY = ("finger", "segment", "joint")
 

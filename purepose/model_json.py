@@ -32,7 +32,7 @@ from typing import Any
 
 from . import __version__
 from .errors import PureposeError
-from .io import JOINT_NAMES
+from .joints import JOINT_NAMES
 from .types import Matrix, Vector
 from .windows import MAX_FEATURES
 

@@ -50,7 +50,7 @@ from .hand import (
     frame_mae_deg,
 )
 from .handplot import PRED_COLOUR, TRUE_COLOUR, VIEWS, view_matrices
-from .io import JOINT_NAMES, is_ik_failure
+from .joints import JOINT_NAMES, is_ik_failure
 from .types import Matrix, Vector
 
 MAX_FPS = 30.0

@@ -45,7 +45,7 @@ from typing import Any
 from .errors import PureposeError
 from .evaluation import MEAN_POSE, MODEL, ZERO_POSE, Evaluation
 from .hand import LandmarkAccumulator
-from .io import JOINT_NAMES
+from .joints import JOINT_NAMES
 from .metrics import ErrorAccumulator
 from .recording import REPETITION, STIMULUS, Recording, repetition_groups
 from .sources import Source

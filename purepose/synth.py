@@ -78,7 +78,8 @@ import h5py
 from ._util import Progress, atomic_path, atomic_write_text
 from .dataset import METADATA_COLUMNS
 from .errors import PureposeError
-from .io import GROUP, N_CHANNELS, N_JOINTS, SAMPLE_RATE, TIMESERIES
+from .io import GROUP, TIMESERIES
+from .joints import N_CHANNELS, N_JOINTS, SAMPLE_RATE
 from .synth_model import (  # re-exported: the model's constants are part of the generator's API
     BLOCK_FRAMES,
     CONTROL_RATE,

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import h5py
 
-from .io import N_CHANNELS, N_JOINTS
+from .joints import N_CHANNELS, N_JOINTS
 
 CONTROL_RATE = 100.0  # Hz: pose and envelopes are computed at 100 Hz, then interpolated
 BLOCK_FRAMES = 500  # control frames generated and written at a time (5 s)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from purepose.cli import main
-from purepose.io import Dataset, is_ik_failure
+from purepose.dataset import Dataset
+from purepose.joints import is_ik_failure
 from purepose.model import PoseRegressor
 
 SVG = "{http://www.w3.org/2000/svg}"

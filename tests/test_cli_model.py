@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from purepose.cli import main
-from purepose.io import JOINT_NAMES, Dataset
+from purepose.dataset import Dataset
+from purepose.joints import JOINT_NAMES
 
 FAST = ["--features", "logpow,wl", "--lags", "1"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from purepose.cli import main
-from purepose.io import JOINT_NAMES
+from purepose.joints import JOINT_NAMES
 from purepose.predictions import exact_parts, match_samples, training_mean
 from purepose.sources import resolve
 from purepose.synth import make_dataset

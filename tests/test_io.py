@@ -10,18 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from purepose.dataset import METADATA_COLUMNS, Dataset, find_sessions
 from purepose.errors import PureposeError
 from purepose.info import describe_emg2pose
-from purepose.io import (
+from purepose.io import Chunk, Session
+from purepose.joints import (
     IK_FAILURE_ATOL,
     JOINT_NAMES,
-    METADATA_COLUMNS,
     N_CHANNELS,
     N_JOINTS,
-    Chunk,
-    Dataset,
-    Session,
-    find_sessions,
     is_ik_failure,
     valid_mask,
 )

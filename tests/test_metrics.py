@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from purepose.errors import PureposeError
-from purepose.io import IK_FAILURE_ATOL, JOINT_NAMES
+from purepose.joints import IK_FAILURE_ATOL, JOINT_NAMES
 from purepose.metrics import (
     FINGERS,
     SEGMENTS,

@@ -161,7 +161,7 @@ def test_window_labels_end_and_center():
 @settings(max_examples=40, deadline=None)
 @given(st.integers(1, 40), st.integers(1, 12), st.integers(1, 9), st.data())
 def test_window_valid_matches_io_valid_mask(n, window, hop, data):
-    from purepose.io import IK_FAILURE_ATOL, valid_mask
+    from purepose.joints import IK_FAILURE_ATOL, valid_mask
 
     assert signal.IK_FAILURE_ATOL == IK_FAILURE_ATOL
     if n < window:

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from purepose.dataset import METADATA_COLUMNS, Dataset
 from purepose.errors import PureposeError
-from purepose.io import IK_FAILURE_ATOL, METADATA_COLUMNS, Dataset, Session
+from purepose.io import Session
+from purepose.joints import IK_FAILURE_ATOL
 from purepose.synth import STAGES, make_dataset, make_session
 
 np = pytest.importorskip("numpy")

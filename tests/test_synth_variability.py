@@ -10,8 +10,9 @@ import pytest
 
 from purepose import synth_model
 from purepose.cli import main
+from purepose.dataset import Dataset
 from purepose.errors import PureposeError
-from purepose.io import JOINT_NAMES, Dataset
+from purepose.joints import JOINT_NAMES
 from purepose.synth import REALISTIC, STAGES, Variability, make_dataset, make_session
 
 

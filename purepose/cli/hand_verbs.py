@@ -83,7 +83,7 @@ def _plot_hand_check_args(args: argparse.Namespace) -> str:
 
 def _cmd_plot_hand(args: argparse.Namespace) -> int:
     from purepose.hand import DEFAULT_HAND_LENGTH_MM, GenericHand
-    from purepose.io import JOINT_NAMES
+    from purepose.joints import JOINT_NAMES
     from purepose.model import PoseRegressor
 
     kind = _plot_hand_check_args(args)
@@ -108,7 +108,7 @@ def _cmd_plot_hand(args: argparse.Namespace) -> int:
 def _hand_picture(out, feats, pred, hand, at: float, title: str | None) -> str:
     """Write the SVG of the window nearest ``at`` s after the first; return the summary line."""
     from purepose.handplot import frame_errors, frame_title, hand_views_svg
-    from purepose.io import is_ik_failure
+    from purepose.joints import is_ik_failure
     from purepose.plot import save_svg
 
     t0 = feats.time[0]

@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from purepose.errors import PureposeError
-from purepose.io import JOINT_NAMES, valid_mask
+from purepose.joints import JOINT_NAMES, valid_mask
 from purepose.types import Matrix, Vector
 
 from .emg import decimate

@@ -27,28 +27,10 @@ from __future__ import annotations
 
 import math
 
+from purepose.joints import FINGERS, IK_FAILURE_ATOL, SEGMENTS
 from purepose.types import Matrix
 
 __all__ = ["FINGERS", "IK_FAILURE_ATOL", "SEGMENTS", "angular_mae", "valid_frames"]
-
-IK_FAILURE_ATOL = 1e-8
-"""A joint angle with ``|angle| <= IK_FAILURE_ATOL`` counts as zero."""
-
-FINGERS: dict[str, tuple[int, ...]] = {
-    "thumb": (0, 1, 2, 3),
-    "index": (4, 5, 6, 7),
-    "middle": (8, 9, 10, 11),
-    "ring": (12, 13, 14, 15),
-    "pinky": (16, 17, 18, 19),
-}
-"""Joint indices of each finger (emg2pose joint order)."""
-
-SEGMENTS: dict[str, tuple[int, ...]] = {
-    "proximal": (0, 1, 4, 5, 8, 9, 12, 13, 16, 17),
-    "mid": (2, 6, 10, 14, 18),
-    "distal": (3, 7, 11, 15, 19),
-}
-"""Joint indices by position along the finger."""
 
 
 def valid_frames(y_true: Matrix, atol: float = IK_FAILURE_ATOL) -> list[bool]:
