@@ -105,8 +105,8 @@ class Context:
     def session_emg(self) -> list[list[float]]:
         """The EMG of one synthetic emg2pose session (140,000 x 16 in full mode), as lists."""
         if "emg" not in self.cache:
-            from purepose.io import Session
-            from purepose.synth import make_session
+            from purepose.data.emg2pose import Session
+            from purepose.data.synth import make_session
 
             seconds = self.sizes["session_seconds"]
             path = make_session(
@@ -176,7 +176,7 @@ def case_dot(ctx: Context) -> list[Result]:
     """``linalg.dot`` vs ``numpy.dot`` on 1-D arrays, per call, driven by ``map`` in C."""
     import numpy as np
 
-    from purepose.linalg import dot
+    from purepose.fast.linalg import dot
 
     results = []
     for length in ctx.sizes["dot"]:
@@ -220,7 +220,7 @@ def case_matmul(ctx: Context) -> list[Result]:
     """``linalg.matmul`` vs ``A @ B`` vs ``purepose.textbook.linalg.matmul`` (the triple loop)."""
     import numpy as np
 
-    from purepose.linalg import matmul
+    from purepose.fast.linalg import matmul
 
     results = []
     for m, k, n in ctx.sizes["matmul"]:
@@ -262,7 +262,7 @@ def case_covariance(ctx: Context) -> list[Result]:
 
     import numpy as np
 
-    from purepose.linalg import covariance
+    from purepose.fast.linalg import covariance
 
     X = ctx.session_emg()
     n, d = len(X), len(X[0])
@@ -308,7 +308,7 @@ def _align_signs(vectors: Any, reference: Any) -> Any:
 
 
 def _pca_segments(n: int, d: int, k: int, n_iter: int) -> Segments:
-    p = min(d, k + max(k, 5))  # purepose.pca's block size
+    p = min(d, k + max(k, 5))  # purepose.fast.pca's block size
     per_iteration_d = p * d + 2 * p * p  # S q for each block row, H = Q Z^T, Gram-Schmidt
     per_iteration_p = 2 * p * d  # V = W Q and S V = W Z
     return [
@@ -327,7 +327,7 @@ def case_pca(ctx: Context) -> list[Result]:
     import numpy as np
     from sklearn.decomposition import PCA as SkPCA
 
-    from purepose.pca import PCA
+    from purepose.fast.pca import PCA
 
     X = ctx.session_emg()
     n, d = len(X), len(X[0])
@@ -387,7 +387,7 @@ def case_kmeans(ctx: Context) -> list[Result]:
     import numpy as np
     from sklearn.cluster import KMeans as SkKMeans
 
-    from purepose.kmeans import KMeans
+    from purepose.fast.kmeans import KMeans
 
     X, centers = ctx.session_scores()
     n, d = len(X), len(X[0])
@@ -467,7 +467,7 @@ def case_cholesky(ctx: Context) -> list[Result]:
     """``linalg.cholesky`` vs ``numpy.linalg.cholesky`` vs textbook loops."""
     import numpy as np
 
-    from purepose.linalg import cholesky
+    from purepose.fast.linalg import cholesky
 
     results = []
     for n in ctx.sizes["cholesky"]:
@@ -496,7 +496,7 @@ def case_solve(ctx: Context) -> list[Result]:
     """``linalg.solve_spd(A, b)`` (Cholesky + 2 triangular solves) vs ``numpy.linalg.solve``."""
     import numpy as np
 
-    from purepose.linalg import solve_spd
+    from purepose.fast.linalg import solve_spd
 
     results = []
     for n in ctx.sizes["cholesky"]:
@@ -530,7 +530,7 @@ def case_lstsq(ctx: Context) -> list[Result]:
     """``LinearRegression().fit`` (multi-output, intercept) vs ``numpy.linalg.lstsq`` on [X, 1]."""
     import numpy as np
 
-    from purepose.regression import LinearRegression
+    from purepose.fast.regression import LinearRegression
 
     results = []
     for n, d, t in ctx.sizes["lstsq"]:
@@ -581,7 +581,7 @@ def case_features(ctx: Context) -> list[Result]:
     """``signal.extract_features`` (RMS, MAV, WL, log-power; 200/40) vs numpy cumsum."""
     import numpy as np
 
-    from purepose.signal import DEFAULT_FEATURES, extract_features
+    from purepose.signals.features import DEFAULT_FEATURES, extract_features
 
     from . import npbaseline
 
@@ -621,10 +621,10 @@ def case_end_to_end(ctx: Context) -> list[Result]:
     import sklearn.linear_model
     import sklearn.preprocessing  # noqa: F401
 
-    from purepose.evaluation import evaluate
-    from purepose.io import Dataset
-    from purepose.model import DEFAULT_ALPHAS, PoseRegressor
-    from purepose.synth import make_dataset
+    from purepose.data.emg2pose import Dataset
+    from purepose.data.synth import make_dataset
+    from purepose.pose.evaluation import evaluate
+    from purepose.pose.model import DEFAULT_ALPHAS, PoseRegressor
 
     from . import npbaseline
 

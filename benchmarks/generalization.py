@@ -7,7 +7,7 @@
 For every seed (each draws new users, sessions and poses):
 
 1. Writes a synthetic emg2pose dataset with every variability knob on
-   (``purepose.synth.REALISTIC``: each user's own muscles, each session's own
+   (``purepose.data.synth.REALISTIC``: each user's own muscles, each session's own
    band placement and gains, fatigue, powerline, stage-specific poses) and
    the last user held out, what
 
@@ -90,7 +90,7 @@ COLUMNS = (("val", "val (known users)"), ("none", "new sessions, known users"),
 
 
 def make_data(root: Path, users: int, per_user: int, seconds: float, seed: int) -> None:
-    from purepose.synth import REALISTIC, make_dataset
+    from purepose.data.synth import REALISTIC, make_dataset
 
     make_dataset(
         root,
@@ -108,9 +108,9 @@ def run_variant(root: Path, params: dict[str, Any], jobs: int) -> dict[str, Any]
     """Fit on train (alpha on val), score test per generalization value: MAE in degrees."""
     import warnings
 
-    from purepose.evaluation import evaluate_groups, metadata_groups
-    from purepose.io import Dataset
-    from purepose.model import PoseRegressor
+    from purepose.data.emg2pose import Dataset
+    from purepose.pose.evaluation import evaluate_groups, metadata_groups
+    from purepose.pose.model import PoseRegressor
 
     ds = Dataset(root)
     t0 = time.perf_counter()
@@ -193,9 +193,9 @@ def ninapro(subjects: list[Path], jobs: int) -> dict[str, Any]:
 def _fit_score(train: list[Path], test: Path, params: dict[str, Any], jobs: int) -> dict:
     """Fit on the train repetitions of ``train`` (alpha on their val), score ``test``'s test
     repetitions on movement frames: nMAE and r beside the mean pose."""
-    from purepose.evaluation import evaluate
-    from purepose.model import PoseRegressor
-    from purepose.sources import resolve
+    from purepose.data.sources import resolve
+    from purepose.pose.evaluation import evaluate
+    from purepose.pose.model import PoseRegressor
 
     model = PoseRegressor(**params)
     model.fit(resolve(train, split="train"), val_sessions=resolve(train, split="val"), n_jobs=jobs)

@@ -37,7 +37,7 @@ def peak_rss_bytes() -> int:
 
 def probe(paths: list[str], trace: bool = False) -> dict[str, float | int | None]:
     """Fit on ``paths`` and return the memory and time figures."""
-    from purepose.model import PoseRegressor
+    from purepose.pose.model import PoseRegressor
 
     rss_before = peak_rss_bytes()
     if trace:

@@ -91,7 +91,7 @@ def _one_epoch_like_sklearn(X: Any, Y: Any, h: int, batch: int) -> float:
     from sklearn.neural_network import MLPRegressor as SkMLP
 
     from purepose._util import check_random_state
-    from purepose.mlp import MLPRegressor
+    from purepose.fast.mlp import MLPRegressor
     from purepose.textbook.mlp import glorot_init
 
     d, k = len(X[0]), len(Y[0])
@@ -112,7 +112,7 @@ def _one_epoch_like_sklearn(X: Any, Y: Any, h: int, batch: int) -> float:
 
 
 def _epoch(algorithm: str, X: Any, Y: Any, h: int, batch: int) -> Any:
-    from purepose.mlp import MLPRegressor
+    from purepose.fast.mlp import MLPRegressor
 
     model = MLPRegressor((h,), max_iter=1, batch_size=batch, algorithm=algorithm)
     return model.fit(X, Y)
@@ -171,7 +171,7 @@ def case_knn_predict(ctx: Any) -> list[Result]:
     import numpy as np
     from sklearn.neighbors import KNeighborsRegressor as SkKNN
 
-    from purepose.neighbors import KNeighborsRegressor
+    from purepose.fast.neighbors import KNeighborsRegressor
 
     results = []
     for n, d, q, k, t in SIZES[ctx.mode]["knn"]:

@@ -58,9 +58,9 @@ def run_subject(path: Path, model_name: str, **params: Any) -> dict[str, Any]:
     frames) with the same accumulator ``purepose evaluate`` uses, so the
     numbers are those of ``purepose evaluate --split test [--frames movement]``.
     """
-    from purepose.model import PoseRegressor
-    from purepose.sources import resolve
-    from purepose.target_metrics import TargetAccumulator
+    from purepose.data.sources import resolve
+    from purepose.pose.model import PoseRegressor
+    from purepose.pose.target_metrics import TargetAccumulator
 
     t0 = time.perf_counter()
     model = PoseRegressor(model=model_name, **{**MODELS[model_name], **params})

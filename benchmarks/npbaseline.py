@@ -1,6 +1,6 @@
 """The numpy / scikit-learn side of the feature and end-to-end cases.
 
-The same model as ``purepose.model.PoseRegressor`` with its defaults, written
+The same model as ``purepose.pose.model.PoseRegressor`` with its defaults, written
 the way a numpy user would: h5py reads the session into arrays, window sums
 come from ``numpy.cumsum`` (one prefix sum per quantity, differences of it per
 window), lags by array slicing, then ``StandardScaler`` + ``Ridge`` with the

@@ -90,8 +90,8 @@ def _matrix(seed: int, n: int, d: int) -> list[list[float]]:
 
 def run_scaling(ctx: Context) -> list[dict[str, Any]]:
     """The four scaling series: covariance and least squares, in n and in d."""
-    from purepose.linalg import covariance
-    from purepose.regression import LinearRegression
+    from purepose.fast.linalg import covariance
+    from purepose.fast.regression import LinearRegression
 
     grid = SCALING[ctx.mode]
     out = []
@@ -180,7 +180,7 @@ def _probe_env() -> dict[str, str]:
 
 def run_memory(ctx: Context) -> list[dict[str, Any]]:
     """Peak memory of fit on 1, 2, 4, 8 sessions, one fresh subprocess per point."""
-    from purepose.synth import make_session
+    from purepose.data.synth import make_session
 
     grid = SCALING[ctx.mode]["memory"]
     counts = grid["sessions"]

@@ -2,7 +2,7 @@
 
 ``python -m benchmarks.spectral [--seconds 20] [--channels 16] [--repeat 3]``
 
-Times ``purepose.signal.extract_features`` (100 ms windows every 20 ms at
+Times ``purepose.signals.features.extract_features`` (100 ms windows every 20 ms at
 2 kHz) on Gaussian noise for the four default features together, then for
 each feature alone, and, when numpy/scipy are installed, the same windows'
 Hann periodograms through ``scipy.signal.periodogram`` (one vectorised call)
@@ -17,7 +17,7 @@ import argparse
 import random
 import time
 
-from purepose.signal import DEFAULT_FEATURES, FEATURES, extract_features, window_bounds
+from purepose.signals.features import DEFAULT_FEATURES, FEATURES, extract_features, window_bounds
 
 
 def _best(func, repeat: int) -> float:

@@ -6,7 +6,7 @@ iteration, k-means, least squares and ridge, filters and EMG features) is
 written by hand with the standard library.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .errors import ConvergenceWarning, NotFittedError, PureposeError
 

@@ -29,7 +29,7 @@ class ConvergenceWarning(UserWarning):
 class NotPositiveDefiniteError(PureposeError):
     """A Cholesky factorization met a pivot ``<= 0``; ``index`` and ``pivot`` say where.
 
-    Raised by both layers (``purepose.linalg.cholesky`` and
+    Raised by both layers (``purepose.fast.linalg.cholesky`` and
     ``purepose.textbook.linalg.cholesky``); callers (least squares) read
     ``index`` to name the offending feature.
     """

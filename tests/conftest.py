@@ -67,7 +67,7 @@ def fixture_path() -> Path:
 @pytest.fixture(scope="session")
 def synth_session(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One synthetic emg2pose session file: 4 s (8000 rows), seed 0."""
-    from purepose.synth import make_session
+    from purepose.data.synth import make_session
 
     out = tmp_path_factory.mktemp("synth_session")
     return make_session(out / "session.hdf5", seconds=4.0, seed=0)
@@ -76,7 +76,7 @@ def synth_session(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def synth_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic dataset directory: 6 sessions x 3 s, seed 0, plus metadata.csv."""
-    from purepose.synth import make_dataset
+    from purepose.data.synth import make_dataset
 
     out = tmp_path_factory.mktemp("synth_dataset")
     make_dataset(out, n_sessions=6, seconds=3.0, seed=0, quiet=True)

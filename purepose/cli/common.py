@@ -59,8 +59,8 @@ def data_options(p: argparse.ArgumentParser, *, split: bool = True) -> None:
 
 
 def recording_options(args: argparse.Namespace):
-    from purepose.csvfile import CsvFormat
-    from purepose.sources import RecordingOptions
+    from purepose.data.csvfile import CsvFormat
+    from purepose.data.sources import RecordingOptions
 
     delimiter = "\t" if args.delimiter in ("\\t", "tab") else args.delimiter
     if len(delimiter) != 1:
@@ -78,16 +78,16 @@ def recording_options(args: argparse.Namespace):
 
 
 def resolve_data(args: argparse.Namespace, paths: Sequence[str], split: str | None) -> list:
-    """The sources of DATA with --split/--reps (see purepose.sources.resolve)."""
-    from purepose.recording import parse_reps
-    from purepose.sources import resolve
+    """The sources of DATA with --split/--reps (see purepose.data.sources.resolve)."""
+    from purepose.data.recording import parse_reps
+    from purepose.data.sources import resolve
 
     reps = parse_reps(args.reps) if getattr(args, "reps", None) else None
     return resolve(paths, split=split, reps=reps, options=recording_options(args))
 
 
 def open_one(args: argparse.Namespace, path: str):
-    from purepose.sources import open_recording
+    from purepose.data.sources import open_recording
 
     return open_recording(path, recording_options(args))
 

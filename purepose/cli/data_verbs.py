@@ -58,7 +58,7 @@ def _max_extract_bytes(gigabytes: float) -> int:
 def _cmd_fetch(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from purepose.fetch import MINI_SHA256, MINI_URL, fetch
+    from purepose.data.download.fetch import MINI_SHA256, MINI_URL, fetch
 
     check_output_dir(Path(args.dir).expanduser(), what="--dir")
     paths = fetch(
@@ -93,7 +93,7 @@ def _add_info(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from purepose.info import describe
+    from purepose.data.info import describe
 
     print(describe(args.path, recording_options(args)))
     return 0
@@ -139,12 +139,12 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
 
 def _variability_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group(
-        "variability (all off by default; purepose.synth.Variability documents each knob)"
+        "variability (all off by default; purepose.data.synth.Variability documents each knob)"
     )
     g.add_argument(
         "--realistic",
         action="store_true",
-        help="turn every knob on at purepose.synth.REALISTIC's values (flags below override)",
+        help="turn every knob on at purepose.data.synth.REALISTIC's values (flags below override)",
     )
     for flag, what in (
         ("--user-anatomy", "std of each user's muscle positions (rad) and log sizes"),
@@ -168,7 +168,7 @@ def _variability_from_args(args: argparse.Namespace):
     """The Variability of ``purepose synth``'s flags: --realistic, then each knob given."""
     import dataclasses
 
-    from purepose.synth import REALISTIC, Variability
+    from purepose.data.synth import REALISTIC, Variability
 
     base = REALISTIC if args.realistic else Variability()
     given = {
@@ -180,7 +180,7 @@ def _variability_from_args(args: argparse.Namespace):
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from purepose.synth import make_dataset
+    from purepose.data.synth import make_dataset
 
     check_output_dir(args.out_dir, what="OUT_DIR")
     paths = make_dataset(

@@ -85,7 +85,7 @@ DEMO_SIZES = {
 
 
 def _demo_models(args: argparse.Namespace) -> list:
-    from purepose.model import PoseRegressor
+    from purepose.pose.model import PoseRegressor
 
     names = [m.strip() for m in args.models.split(",") if m.strip()]
     unknown = [m for m in names if m not in DEMO_SIZES]
@@ -107,9 +107,9 @@ def _run_demo(args: argparse.Namespace, root, t0: float) -> int:
     import time
 
     from purepose._util import log
-    from purepose.dataset import Dataset
-    from purepose.evaluation import evaluate
-    from purepose.metrics import format_table
+    from purepose.data.dataset import Dataset
+    from purepose.pose.evaluation import evaluate
+    from purepose.pose.metrics import format_table
 
     if args.sessions < 3:
         raise PureposeError(f"--sessions={args.sessions} must be >= 3 (train, val and test)")
@@ -118,7 +118,7 @@ def _run_demo(args: argparse.Namespace, root, t0: float) -> int:
         f"demo: writing {args.sessions} synthetic sessions x {args.seconds:g} s to {root}",
         quiet=args.quiet,
     )
-    from purepose.synth import make_dataset
+    from purepose.data.synth import make_dataset
 
     make_dataset(
         root, n_sessions=args.sessions, seconds=args.seconds, seed=args.seed, quiet=args.quiet
@@ -145,7 +145,7 @@ def _run_demo(args: argparse.Namespace, root, t0: float) -> int:
     print(format_table({**reports, **baselines}, by="finger"))
     print()
     landmarks = {name: r.landmarks["model"] for name, r in results.items()}
-    from purepose.hand import format_landmark_table
+    from purepose.pose.hand import format_landmark_table
 
     baseline_landmarks = {k: v for k, v in result.landmarks.items() if k != "model"}
     print(format_landmark_table({**landmarks, **baseline_landmarks}))
@@ -171,7 +171,7 @@ def _demo_plots(args: argparse.Namespace, model, session_path, result) -> None:
     from pathlib import Path
 
     from purepose._util import log
-    from purepose.io import Session
+    from purepose.data.emg2pose import Session
     from purepose.plot import emg_traces_svg, error_bars_svg, pose_traces_svg, save_svg
 
     out = Path(args.plots)

@@ -46,7 +46,7 @@ def _plot_hand_check_args(args: argparse.Namespace) -> str:
     import math
     from pathlib import Path
 
-    from purepose.player import MAX_SECONDS
+    from purepose.plot.player import MAX_SECONDS
 
     player = args.start is not None or args.end is not None
     if args.at is not None and player:
@@ -82,9 +82,9 @@ def _plot_hand_check_args(args: argparse.Namespace) -> str:
 
 
 def _cmd_plot_hand(args: argparse.Namespace) -> int:
-    from purepose.hand import DEFAULT_HAND_LENGTH_MM, GenericHand
     from purepose.joints import JOINT_NAMES
-    from purepose.model import PoseRegressor
+    from purepose.pose.hand import DEFAULT_HAND_LENGTH_MM, GenericHand
+    from purepose.pose.model import PoseRegressor
 
     kind = _plot_hand_check_args(args)
     length = DEFAULT_HAND_LENGTH_MM if args.hand_length is None else args.hand_length
@@ -107,9 +107,9 @@ def _cmd_plot_hand(args: argparse.Namespace) -> int:
 
 def _hand_picture(out, feats, pred, hand, at: float, title: str | None) -> str:
     """Write the SVG of the window nearest ``at`` s after the first; return the summary line."""
-    from purepose.handplot import frame_errors, frame_title, hand_views_svg
     from purepose.joints import is_ik_failure
     from purepose.plot import save_svg
+    from purepose.plot.handplot import frame_errors, frame_title, hand_views_svg
 
     t0 = feats.time[0]
     span = feats.time[-1] - t0
@@ -125,7 +125,7 @@ def _hand_picture(out, feats, pred, hand, at: float, title: str | None) -> str:
 
 def _hand_player(out, feats, pred, hand, start: float, end: float, title: str | None) -> str:
     """Write the HTML player of the windows from ``start`` to ``end`` s; return the summary."""
-    from purepose.player import player_html, save_player, subsample
+    from purepose.plot.player import player_html, save_player, subsample
 
     t0 = feats.time[0]
     span = feats.time[-1] - t0
@@ -145,7 +145,7 @@ def _hand_player(out, feats, pred, hand, start: float, end: float, title: str | 
 
 def demo_hand_figures(out, feats, pred) -> None:
     """The demo's hand picture (mid-session) and player (its first 10 s)."""
-    from purepose.hand import default_hand
+    from purepose.pose.hand import default_hand
 
     middle = (feats.time[-1] - feats.time[0]) / 2
     _hand_picture(out / "hand.svg", feats, pred, default_hand(), middle, None)

@@ -117,7 +117,7 @@ def _ints(text: str, what: str) -> list[int]:
 
 
 def regressor_from_args(args: argparse.Namespace):
-    from purepose.model import PoseRegressor
+    from purepose.pose.model import PoseRegressor
 
     if args.jobs < 1:
         raise PureposeError(f"--jobs={args.jobs} must be >= 1")
@@ -242,7 +242,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     import math
 
     from purepose._util import atomic_write_text
-    from purepose.model import PoseRegressor
+    from purepose.pose.model import PoseRegressor
 
     check_output(args.out)
     model = PoseRegressor.load(args.model)
@@ -312,8 +312,8 @@ def _add_evaluate(sub) -> None:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     import json
 
-    from purepose.evaluation import evaluate
-    from purepose.model import PoseRegressor
+    from purepose.pose.evaluation import evaluate
+    from purepose.pose.model import PoseRegressor
 
     if args.predictions:
         return evaluate_predictions(args)
@@ -348,7 +348,7 @@ def _evaluate_by_metadata(args: argparse.Namespace, model, column: str) -> int:
     """``evaluate --by generalization``: one row per value of a metadata.csv column."""
     import json
 
-    from purepose.evaluation import evaluate_groups, metadata_groups
+    from purepose.pose.evaluation import evaluate_groups, metadata_groups
 
     if len(args.data) != 1:
         raise PureposeError(

@@ -225,8 +225,8 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
     import math
 
     from purepose._util import log
-    from purepose.kmeans import KMeans
-    from purepose.pca import PCA
+    from purepose.fast.kmeans import KMeans
+    from purepose.fast.pca import PCA
     from purepose.plot import save_svg, scatter3d_svg, scatter_svg
 
     _cluster_check_args(args)
@@ -349,8 +349,8 @@ def _parse_joints(names: Sequence[str] | None, targets: Sequence[str]) -> list[i
 def _cmd_plot_pose(args: argparse.Namespace) -> int:
     import math
 
-    from purepose.model import PoseRegressor
     from purepose.plot import pose_traces_svg, save_svg
+    from purepose.pose.model import PoseRegressor
 
     check_output(args.out)
     model = PoseRegressor.load(args.model)
@@ -402,9 +402,9 @@ def _plot_add_errors(kinds: argparse._SubParsersAction) -> None:
 
 
 def _cmd_plot_errors(args: argparse.Namespace) -> int:
-    from purepose.evaluation import evaluate
-    from purepose.model import PoseRegressor
     from purepose.plot import error_bars_svg, save_svg
+    from purepose.pose.evaluation import evaluate
+    from purepose.pose.model import PoseRegressor
 
     check_output(args.out)
     model = PoseRegressor.load(args.model)

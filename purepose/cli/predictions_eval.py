@@ -1,6 +1,6 @@
 """``purepose evaluate --predictions CSV DATA``: score any program's predictions like a model's.
 
-The CSV is what ``purepose predict`` writes (purepose.predictions has the
+The CSV is what ``purepose predict`` writes (purepose.pose.predictions has the
 rules: rows matched to samples within half a sample period, one-line errors
 for everything else). The mean-pose baseline comes from ``--mean-pose-from``
 (a model's training mean, or training recordings) or, without it, from the
@@ -46,9 +46,9 @@ def check_no_prediction_options(args: argparse.Namespace) -> None:
 
 def _mean_pose(args: argparse.Namespace, first_source) -> tuple[list[float] | None, str]:
     """The mean pose to score against, and where it came from (for the output)."""
-    from purepose.predictions import training_mean
-    from purepose.recording import REPETITION
-    from purepose.sources import Source, resolve
+    from purepose.data.recording import REPETITION
+    from purepose.data.sources import Source, resolve
+    from purepose.pose.predictions import training_mean
 
     where = args.mean_pose_from
     with first_source.open() as rec:
@@ -57,7 +57,7 @@ def _mean_pose(args: argparse.Namespace, first_source) -> tuple[list[float] | No
         return None, "scored truth"
     path = Path(where)
     if path.suffix.lower() == ".json":
-        from purepose.model import PoseRegressor
+        from purepose.pose.model import PoseRegressor
 
         model = PoseRegressor.load(path)
         if model.target_names_ != names:
@@ -81,7 +81,7 @@ def _mean_pose(args: argparse.Namespace, first_source) -> tuple[list[float] | No
 def evaluate_predictions(args: argparse.Namespace) -> int:
     import json
 
-    from purepose.predictions import score_files
+    from purepose.pose.predictions import score_files
 
     data = ([args.model] if args.model is not None else []) + list(args.data)
     sources = resolve_data(args, data, args.split)

@@ -241,7 +241,7 @@ def _d2_test(runs: list, X: list) -> Verdict:
 
 
 def _fast_plusplus(X: list, k: int, rng: random.Random) -> list[int]:
-    from purepose.kmeans import kmeans_plusplus
+    from purepose.fast.kmeans import kmeans_plusplus
 
     return kmeans_plusplus(X, k, random_state=rng.randrange(2**31))[1]
 
@@ -409,7 +409,7 @@ def _started(rng: random.Random, k: int, size: int, max_iter: int) -> tuple:
 
 
 def _fast_lloyd(X: list, centers: list, max_iter: int, tol: float) -> tuple:
-    from purepose.kmeans import KMeans
+    from purepose.fast.kmeans import KMeans
 
     km = KMeans(len(centers), init=centers, n_init=1, max_iter=max_iter, tol=tol).fit(X)
     return km.labels_, km.inertia_, km.cluster_centers_

@@ -121,7 +121,7 @@ def flip_signs(vectors):
 
 
 def rotation(rng: random.Random, d: int) -> list[list[float]]:
-    from purepose.linalg import qr
+    from purepose.fast.linalg import qr
 
     Q, _ = qr([[rng.gauss(0, 1) for _ in range(d)] for _ in range(d)])
     return Q
@@ -292,7 +292,7 @@ def _angle(i: int, v: list[float], spectrum: list[float], Q: list[list[float]]) 
 
 
 def _fast_power(S: list, n_components: int, rng: random.Random) -> tuple:
-    from purepose.eigensolvers import eigsh_subspace
+    from purepose.fast.eigensolvers import eigsh_subspace
 
     return eigsh_subspace(S, n_components, random_state=rng.randrange(2**31))
 

@@ -87,7 +87,7 @@ def _gauss(rng: random.Random, rows: int, cols: int) -> list[list[float]]:
 
 def conditioned(rng: random.Random, m: int, n: int, cond: float) -> list[list[float]]:
     """An m x n matrix U diag(s) V^T with singular values from 1 down to 1 / cond."""
-    from purepose.linalg import matmul, qr
+    from purepose.fast.linalg import matmul, qr
 
     Q_left, _ = qr(_gauss(rng, m, m))
     Q_right, _ = qr(_gauss(rng, n, n))
@@ -98,7 +98,7 @@ def conditioned(rng: random.Random, m: int, n: int, cond: float) -> list[list[fl
 
 def eigenvalues(S: list[list[float]]) -> list[float]:
     """Eigenvalues of a symmetric matrix, descending (Jacobi rotations)."""
-    from purepose.eigensolvers import jacobi_eigh
+    from purepose.fast.eigensolvers import jacobi_eigh
 
     values, _ = jacobi_eigh([row[:] for row in S])
     return values
@@ -134,7 +134,7 @@ class LstsqExercise(Exercise):
     def fast(self) -> Any:
         from types import SimpleNamespace
 
-        from purepose.decompositions import lstsq
+        from purepose.fast.decompositions import lstsq
 
         return SimpleNamespace(lstsq=lstsq)
 

@@ -261,7 +261,7 @@ def _diagnose(
 
 
 def _fast_metric(y_true: list, y_pred: list) -> dict:
-    from purepose.metrics import ErrorAccumulator
+    from purepose.pose.metrics import ErrorAccumulator
 
     r = ErrorAccumulator().update(y_true, y_pred).report()
     return {

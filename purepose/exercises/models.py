@@ -376,7 +376,7 @@ def gradients(weights, biases, X, Y, alpha, activation):
 def _fast_gradients(
     weights: list, biases: list, X: list, Y: list, alpha: float, activation: str
 ) -> tuple:
-    from purepose.transposed_mlp import TransposedNetwork
+    from purepose.fast.transposed_mlp import TransposedNetwork
 
     net = TransposedNetwork(weights, biases, activation=activation, alpha=alpha, solver="adam")
     _, gw, gb = net.loss_and_gradient(X, Y)
@@ -575,6 +575,6 @@ class KnnExercise(Exercise):
 
 
 def _fast_knn(X: list, Y: list, queries: list, k: int, weights: str = "uniform") -> list:
-    from purepose.neighbors import KNeighborsRegressor
+    from purepose.fast.neighbors import KNeighborsRegressor
 
     return KNeighborsRegressor(k, weights=weights).fit(X, Y).predict(queries)

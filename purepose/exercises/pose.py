@@ -6,7 +6,7 @@ grader runs both in a worker process within a time budget, on freshly
 synthesized emg2pose sessions (seeded; the report prints the seed) or on
 given data (``--data``: a dataset directory split by its metadata.csv, or
 recordings split by repetition, such as a NinaPro file), then scores the
-predictions the way ``evaluate --predictions`` does (:mod:`purepose.predictions`):
+predictions the way ``evaluate --predictions`` does (:mod:`purepose.pose.predictions`):
 
 * each prediction's time must be a sample time of the session (within half a
   sample period), at most one per sample, at least one per 100 ms of session;
@@ -51,7 +51,7 @@ class Recordings:
 
     def __call__(self, path: str) -> Any:
         if path not in self.open:
-            from purepose.sources import open_recording
+            from purepose.data.sources import open_recording
 
             self.open[path] = open_recording(path, self.options)
         return self.open[path]
@@ -121,8 +121,8 @@ class PoseSession:
 
 
 def _options(payload: dict[str, Any]) -> Any:
-    from purepose.csvfile import CsvFormat
-    from purepose.sources import RecordingOptions
+    from purepose.data.csvfile import CsvFormat
+    from purepose.data.sources import RecordingOptions
 
     o = payload["options"]
     return RecordingOptions(sample_rate=o["sample_rate"], csv=CsvFormat(**o["csv"]))
@@ -185,9 +185,9 @@ class PoseData:
 def synthetic_data(seed: int, n_sessions: int, seconds: float, quiet: bool) -> PoseData:
     import tempfile
 
-    from purepose.io import Dataset
-    from purepose.sources import RecordingOptions, Source
-    from purepose.synth import make_dataset
+    from purepose.data.emg2pose import Dataset
+    from purepose.data.sources import RecordingOptions, Source
+    from purepose.data.synth import make_dataset
 
     if n_sessions < 3:
         raise PureposeError(f"--sessions {n_sessions}: at least 3 (train, val and test)")
@@ -208,7 +208,7 @@ def synthetic_data(seed: int, n_sessions: int, seconds: float, quiet: bool) -> P
 
 def given_data(paths: list[str], options: Any) -> PoseData:
     """A dataset directory (split by metadata.csv), or recordings split by repetition."""
-    from purepose.sources import resolve
+    from purepose.data.sources import resolve
 
     splits = {s: resolve(paths, split=s, options=options) for s in ("train", "val", "test")}
     dataset = len(paths) == 1 and (Path(paths[0]) / "metadata.csv").is_file()
@@ -251,7 +251,7 @@ def pieces(sources: list, recordings: Recordings) -> list[dict[str, Any]]:
 
 def _runs(src: Any, rec: Any) -> list[tuple[int, int]]:
     """[start, stop) of each run of consecutive samples in the source's repetitions."""
-    from purepose.recording import REPETITION, repetition_groups
+    from purepose.data.recording import REPETITION, repetition_groups
 
     groups = (
         repetition_groups(rec.read_field(REPETITION)) if REPETITION in rec.label_names else None
@@ -325,7 +325,7 @@ def grade_pose(
         raise PureposeError(f"--time-budget {budget!r} must be a positive number of seconds")
     seed = random.SystemRandom().randrange(10**9) if seed is None else seed
     if options is None:
-        from purepose.sources import RecordingOptions
+        from purepose.data.sources import RecordingOptions
 
         options = RecordingOptions()
     split_data = (
@@ -376,7 +376,7 @@ def _outcome_problem(outcome: Any, budget: float) -> str:
 def _score(
     grade: PoseGrade, data: PoseData, test: list[dict], predictions: Any, recordings: Recordings
 ) -> None:
-    from purepose.predictions import score, training_mean
+    from purepose.pose.predictions import score, training_mean
 
     if not isinstance(predictions, list) or len(predictions) != len(test):
         grade.problem = "predict must return a list of (time, targets) pairs for each session"
@@ -409,7 +409,7 @@ def _score(
 
 
 def _match(piece: dict, rows: Any, rec: Any) -> Any:
-    from purepose.predictions import Matched, match_samples, rows_at
+    from purepose.pose.predictions import Matched, match_samples, rows_at
 
     where = f"predict({piece['name']})"
     width = len(piece["target_names"])
@@ -458,16 +458,16 @@ def _match(piece: dict, rows: Any, rec: Any) -> Any:
 
 def _reference(grade: PoseGrade, data: PoseData) -> None:
     """purepose's ridge model on the same split, scored on its own windows."""
-    from purepose.evaluation import evaluate
-    from purepose.model import PoseRegressor
+    from purepose.pose.evaluation import evaluate
+    from purepose.pose.model import PoseRegressor
 
     model = PoseRegressor().fit(data.train, val_sessions=data.val, quiet=True)
     grade.reference = evaluate(model, data.test, landmarks=False)
 
 
 def _table(grade: PoseGrade) -> None:
-    from purepose.metrics import format_table
-    from purepose.target_metrics import format_target_table
+    from purepose.pose.metrics import format_table
+    from purepose.pose.target_metrics import format_target_table
 
     ev, ref = grade.evaluation, grade.reference
     if ev is None:

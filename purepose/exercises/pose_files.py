@@ -77,14 +77,14 @@ POSE_ANSWER = '''\
 log-power and waveform length of 100 ms windows every 20 ms, standardized;
 ridge with alpha chosen on the validation sessions (one set of normal
 equations, one Cholesky factorization per alpha); a prediction at each
-window's last sample. purepose.signal.extract_features computes the
+window's last sample. purepose.signals.features.extract_features computes the
 features in O(n) (purepose.textbook.features has the definition);
 purepose.textbook.ridge has the steps of the fit.
 """
 
 import math
 
-from purepose.signal import extract_features
+from purepose.signals.features import extract_features
 from purepose.textbook.linalg import cholesky, transpose
 from purepose.textbook.ridge import centre, intercept, normal_equations, solve
 

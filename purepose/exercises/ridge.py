@@ -295,7 +295,7 @@ class RidgeExercise(Exercise):
 
 
 def _fast_ridge(X: list, Y: list, alpha: float) -> tuple[list, list]:
-    from purepose.regression import Ridge
+    from purepose.fast.regression import Ridge
 
     model = Ridge(alpha=alpha, solver="cholesky").fit(X, Y)
     return model.coef_, model.intercept_
@@ -309,7 +309,7 @@ class FastNormalEquations:
     """purepose's NormalEquations (shifted sums) behind the exercise's three methods."""
 
     def __init__(self) -> None:
-        from purepose.normal_equations import NormalEquations
+        from purepose.fast.normal_equations import NormalEquations
 
         self.acc = NormalEquations()
 
@@ -323,7 +323,7 @@ class FastNormalEquations:
         return merged
 
     def solve(self, alpha: float) -> tuple[list, list]:
-        from purepose.regression import ridge_path
+        from purepose.fast.regression import ridge_path
 
         return ridge_path(self.acc, [alpha])[0]
 

@@ -123,7 +123,7 @@ class FeaturesExercise(Exercise):
     def fast(self) -> Any:
         from types import SimpleNamespace
 
-        from purepose.signal import extract_features
+        from purepose.signals.features import extract_features
 
         return SimpleNamespace(extract_features=extract_features)
 
@@ -350,7 +350,7 @@ class LfilterExercise(Exercise):
     def fast(self) -> Any:
         from types import SimpleNamespace
 
-        from purepose.signal import lfilter
+        from purepose.signals.features import lfilter
 
         return SimpleNamespace(lfilter=lfilter)
 

@@ -153,7 +153,7 @@ class CholeskyExercise(Exercise):
     def fast(self) -> Any:
         from types import SimpleNamespace
 
-        from purepose.decompositions import cholesky, solve_lower, solve_upper
+        from purepose.fast.decompositions import cholesky, solve_lower, solve_upper
 
         return SimpleNamespace(
             cholesky=cholesky, forward_substitution=solve_lower, back_substitution=solve_upper

@@ -16,9 +16,9 @@ Phinyomark et al. 2012):
 Signs are strict (0 is neither side) and compared as signs, never as a
 product of two differences, which could underflow to 0. Sums are
 ``math.fsum`` (rounded once), so this is the exactly rounded value of each
-formula. ``purepose.signal.extract_features`` computes the same features in
+formula. ``purepose.signals.features.extract_features`` computes the same features in
 O(n) per channel from sums over window pieces (within a few units of
-roundoff of these, ``tests/test_layers_features.py``); this module costs
+roundoff of these, ``tests/textbook/test_features.py``); this module costs
 O(n_windows * window) per channel and feature.
 
 References: B. Hudgins, P. Parker, R. N. Scott, IEEE Trans. Biomed. Eng. 40(1),

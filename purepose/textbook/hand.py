@@ -35,9 +35,9 @@ the palm, towards the little finger); CMC ab/adduction turns it about its own
 nail normal (positive brings it back towards the plane of the palm); MCP and
 IP flexion bend it away from its nail. A left hand is the mirror image: y -> -y.
 
-The 21 landmarks come out in the order of ``purepose.hand.LANDMARK_NAMES``:
+The 21 landmarks come out in the order of ``purepose.pose.hand.LANDMARK_NAMES``:
 wrist, then thumb CMC, MCP, IP, tip, then MCP, PIP, DIP, tip of each finger.
-The fast path (``purepose.hand``) uses the closed form of the same products,
+The fast path (``purepose.pose.hand``) uses the closed form of the same products,
 Rz(a) Ry(p) e_x = (cos a cos p, sin a cos p, -sin p); property tests hold the
 two to rounding.
 
@@ -152,7 +152,7 @@ def thumb_points(
 
 
 class HandGeometry(Protocol):
-    """What forward kinematics needs to know about a hand (``purepose.hand.GenericHand``)."""
+    """What forward kinematics needs to know about a hand (``purepose.pose.hand.GenericHand``)."""
 
     thumb_cmc: Point
     thumb_rest: Matrix3
@@ -166,9 +166,9 @@ def forward_kinematics(angles: Sequence[float], hand: HandGeometry) -> list[Poin
     """The 21 landmarks (mm) of one frame of 20 emg2pose joint angles (radians).
 
     Order: wrist, thumb CMC/MCP/IP/tip, then MCP/PIP/DIP/tip of index, middle,
-    ring and pinky. Angles are not checked here (``purepose.hand`` does that).
+    ring and pinky. Angles are not checked here (``purepose.pose.hand`` does that).
 
-    >>> from purepose.hand import default_hand
+    >>> from purepose.pose.hand import default_hand
     >>> points = forward_kinematics([0.0] * 20, default_hand())   # the flat hand
     >>> len(points), points[0], points[12][1:] == points[9][1:]   # middle finger straight
     (21, [0.0, 0.0, 0.0], True)

@@ -20,9 +20,9 @@ distance to the nearest center so far; the greedy variant tries
 ``2 + floor(ln k)`` draws and keeps the one that lowers ``sum_x D(x)^2`` most.
 
 Distances are ``math.dist`` and sums ``math.fsum`` (exactly rounded), so
-``purepose.kmeans.KMeans`` (blocked, bounded, incremental; the same rules)
+``purepose.fast.kmeans.KMeans`` (blocked, bounded, incremental; the same rules)
 gives the same labels, centers, inertia and ``n_iter_`` to the last bit
-(``tests/test_layers_kmeans.py``); ``KMeans(algorithm="textbook")`` runs this.
+(``tests/textbook/test_kmeans.py``); ``KMeans(algorithm="textbook")`` runs this.
 
 References: S. P. Lloyd, IEEE Trans. Information Theory 28 (1982) 129-137;
 D. Arthur and S. Vassilvitskii, "k-means++", SODA 2007, 1027-1035.

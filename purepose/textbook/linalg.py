@@ -1,11 +1,11 @@
 """Textbook linear algebra: the loops of a first course, one formula per function.
 
 Vectors are ``list[float]``, matrices row-major ``list[list[float]]``. Nothing
-here is checked: the public functions of :mod:`purepose.linalg` validate and
+here is checked: the public functions of :mod:`purepose.fast.linalg` validate and
 these assume a valid input (square where square is needed, finite, right
 shapes). Each function is the definition its fast twin in
-``purepose.blas`` / ``purepose.decompositions`` / ``purepose.comoments`` is
-tested against (``tests/test_layers_linalg.py``): with the same order of
+``purepose.fast.blas`` / ``purepose.fast.decompositions`` / ``purepose.fast.comoments`` is
+tested against (``tests/textbook/test_linalg.py``): with the same order of
 operations, dot, matmul, Cholesky, the triangular solves and Householder
 least squares give the same floats as the fast layer on CPython 3.11, where
 the fast ``sumprod`` adds left to right; on 3.12+ ``math.sumprod`` is

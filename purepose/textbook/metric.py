@@ -11,9 +11,9 @@ radians, for the 20 joints j:
 
 Groups are the fingers (thumb .. pinky) and the segments along a finger
 (proximal = CMC/MCP, mid = thumb MCP / PIP, distal = IP/DIP). Sums are
-``math.fsum``. ``purepose.metrics`` computes the same numbers from streaming
+``math.fsum``. ``purepose.pose.metrics`` computes the same numbers from streaming
 per-joint sums (within a few units of roundoff: it rounds each joint's sum
-before adding a group; ``tests/test_layers_metric.py``).
+before adding a group; ``tests/textbook/test_metric.py``).
 
 Reference: Salter et al., "emg2pose: A Large and Diverse Benchmark for Surface
 Electromyographic Hand Pose Estimation", NeurIPS 2024 Datasets and Benchmarks.

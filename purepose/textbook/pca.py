@@ -15,9 +15,9 @@ so far), which keeps every new vector orthogonal to the found ones.
 Eigenvectors have no sign, so each is flipped to make its largest-|entry|
 positive (scikit-learn's ``svd_flip``) and outputs compare directly.
 
-``purepose.pca.PCA(algorithm="textbook")`` runs this module; its default
-(``"subspace"``, :mod:`purepose.eigensolvers`) moves a block of vectors at
-once. ``tests/test_layers_pca.py`` holds the two to the same subspace, within
+``purepose.fast.pca.PCA(algorithm="textbook")`` runs this module; its default
+(``"subspace"``, :mod:`purepose.fast.eigensolvers`) moves a block of vectors at
+once. ``tests/textbook/test_pca.py`` holds the two to the same subspace, within
 the bound that the residuals and the eigengap give.
 
 Reference: G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed.,

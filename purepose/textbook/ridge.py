@@ -17,9 +17,9 @@ solves per target give W. Forming ``Xc^T Xc`` squares the condition number;
 the well-conditioned alternative is least squares by Householder QR on the
 stacked ``[Xc; sqrt(alpha) I] W^T ~ [Yc; 0]`` (:func:`ridge_qr`).
 
-``purepose.regression.Ridge(algorithm="textbook")`` (and ``LinearRegression``)
+``purepose.fast.regression.Ridge(algorithm="textbook")`` (and ``LinearRegression``)
 run these steps; the default builds the same matrices from contiguous
-columns with C-level dots (``tests/test_layers_ridge.py`` holds the two
+columns with C-level dots (``tests/textbook/test_ridge.py`` holds the two
 together).
 
 Reference: T. Hastie, R. Tibshirani, J. Friedman, *The Elements of

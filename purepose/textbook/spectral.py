@@ -1,7 +1,7 @@
 """Textbook spectral and Hjorth features: one window at a time, from a recursive FFT.
 
 For the samples x[0..N-1] of one window of one channel at fs Hz
-(purepose.spectral has the same formulas, computed for many windows at once):
+(purepose.signals.spectral has the same formulas, computed for many windows at once):
 
     y[n] = (x[n] - mean(x)) w[n],   w[n] = 1/2 - 1/2 cos(2 pi n / N)        (periodic Hann)
     X    = FFT(y zero-padded to nfft),  nfft = the power of two >= max(N, 2)
@@ -49,7 +49,7 @@ __all__ = [
 
 _U = 2.0**-53
 DEFAULT_BANDS = ((20.0, 60.0), (60.0, 120.0), (120.0, 250.0), (250.0, 500.0))
-"""LOGBAND's band edges in Hz (the same as purepose.spectral.DEFAULT_BANDS)."""
+"""LOGBAND's band edges in Hz (the same as purepose.signals.spectral.DEFAULT_BANDS)."""
 
 
 def fft(z: list[complex]) -> list[complex]:
@@ -189,7 +189,7 @@ def extract_features(
     """The spectral, Hjorth and SPATIAL features of every full window, feature-major columns.
 
     Columns: for each feature (and each band of LOGBAND), every channel, as
-    ``purepose.signal.extract_features`` lays them out. SPATIAL is each channel's
+    ``purepose.signals.features.extract_features`` lays them out. SPATIAL is each channel's
     log power minus the mean log power over the channels.
 
     >>> emg = [[1.0, 2.0], [-1.0, -2.0]] * 4

@@ -5,8 +5,8 @@
 A constant target (SST = 0) has no variance to explain: it scores 1.0 when
 predicted exactly and 0.0 otherwise (the ``force_finite`` choice of
 scikit-learn's ``r2_score``), so a score is never NaN. Sums are ``math.fsum``.
-This is the definition, and there is nothing to speed up: ``purepose.regression``
-(``score``) uses it directly, and ``purepose.metrics`` may (one home for R^2).
+This is the definition, and there is nothing to speed up: ``purepose.fast.regression``
+(``score``) uses it directly, and ``purepose.pose.metrics`` may (one home for R^2).
 
 >>> r2_score([1.0, 2.0, 3.0], [1.0, 2.0, 4.0])
 0.5

@@ -1,0 +1,1 @@
+"""Download the emg2pose mini set: resumable, checked, safely extracted."""

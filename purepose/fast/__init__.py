@@ -1,0 +1,1 @@
+"""The numerical layer: the textbook's algorithms made fast, each proven equal to it."""

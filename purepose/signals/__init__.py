@@ -1,0 +1,1 @@
+"""Signals and features: windows over samples, filters, EMG features, spectra."""
