@@ -14,8 +14,10 @@ import math
 import operator
 import random
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import h5py
+if TYPE_CHECKING:  # only a type hint: this module computes, synth.py writes the file
+    import h5py
 
 from purepose.joints import N_CHANNELS, N_JOINTS
 

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -79,3 +81,69 @@ def test_the_line_count_ignores_docstrings_and_comments(tmp_path):
     )
     (node,) = _functions(source)
     assert _code_lines(source, node) == 2
+
+
+def test_importing_every_textbook_module_leaves_h5py_unimported():
+    names = ", ".join(f"purepose.textbook.{p.stem}" for p in MODULES if p.stem != "__init__")
+    code = f"import sys, {names}\nprint('h5py' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"
+
+
+PACKAGE = TEXTBOOK.parent
+# The HDF5 reader, the MAT v7.3 reader and the synthetic writer open HDF5 files.
+OPENS_HDF5 = {"data/emg2pose.py", "data/mat73.py", "data/synth.py"}
+
+
+def _imports_h5py_at_run_time(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    guarded = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if id(node) in guarded:
+            continue
+        if isinstance(node, ast.Import) and any(a.name == "h5py" for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and node.module == "h5py":
+            return True
+    return False
+
+
+def test_only_the_hdf5_readers_and_writer_import_h5py():
+    importers = {
+        str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") if _imports_h5py_at_run_time(p)
+    }
+    assert importers == OPENS_HDF5
+
+
+def test_the_package_face_loads_estimators_lazily():
+    code = (
+        "import sys, purepose\n"
+        "assert 'h5py' not in sys.modules\n"
+        "from purepose import PCA, KMeans, Ridge, LinearRegression, MLPRegressor\n"
+        "from purepose import KNeighborsRegressor, RandomFeatures, PureposeError\n"
+        "assert 'h5py' not in sys.modules\n"
+        "from purepose import PoseRegressor, open_recording\n"
+        "print(PCA.__module__, PoseRegressor.__module__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["purepose.fast.pca", "purepose.pose.model"]
+
+
+def test_the_front_table_names_modules_and_tests_that_exist():
+    doc = (TEXTBOOK / "__init__.py").read_text(encoding="utf-8")
+    root = TEXTBOOK.parents[1]
+    tests = set(re.findall(r"tests/[\w/]+\.py", doc))
+    assert len(tests) > 10 and all((root / t).is_file() for t in tests), tests
+    twins = re.findall(r"\b(fast|signals|pose)\.(\w+)", doc)
+    assert all((root / "purepose" / layer / f"{name}.py").is_file() for layer, name in twins)
+    listed = set(re.findall(r"^(\w+)\.py ", doc, re.M))
+    assert listed == {p.stem for p in MODULES if p.stem != "__init__"}
