@@ -1,10 +1,7 @@
-"""The files ``exercise start pose`` writes: the starter ``solution.py`` and a model answer.
+"""The starter ``solution.py`` of ``exercise start pose``.
 
-The model answer is the pipeline of purepose's model in a page, built from
-the textbook ridge and purepose's windowed features: log-RMS and waveform
-length of 100 ms windows every 20 ms, standardized, ridge with alpha chosen
-on the validation sessions by the emg2pose metric (or the mean absolute
-error, for other targets), predicting at each window's last sample.
+The model answer is :mod:`purepose.textbook.pipeline` written out
+(``PoseExercise.answer``).
 """
 
 POSE_STARTER = '''\
@@ -69,84 +66,4 @@ def predict(state, session):
     """[(time, targets), ...] for the session: at sample times, at least one per 100 ms."""
     # TODO: your code here
     raise NotImplementedError("predict")
-'''
-
-POSE_ANSWER = '''\
-"""The model answer of exercise pose: windowed EMG features and the textbook ridge.
-
-log-power and waveform length of 100 ms windows every 20 ms, standardized;
-ridge with alpha chosen on the validation sessions (one set of normal
-equations, one Cholesky factorization per alpha); a prediction at each
-window's last sample. purepose.signals.features.extract_features computes the
-features in O(n) (purepose.textbook.features has the definition);
-purepose.textbook.ridge has the steps of the fit.
-"""
-
-import math
-
-from purepose.signals.features import extract_features
-from purepose.textbook.linalg import cholesky, transpose
-from purepose.textbook.ridge import centre, intercept, normal_equations, solve
-
-WINDOW_S, HOP_S = 0.1, 0.02
-ALPHAS = (0.1, 1.0, 10.0, 100.0, 1000.0)
-
-
-def windows(session):
-    """(feature rows, the sample index each window ends at)."""
-    window = max(2, round(WINDOW_S * session.sample_rate))
-    hop = max(1, round(HOP_S * session.sample_rate))
-    rows = extract_features(session.emg, window=window, hop=hop, features=("logpow", "wl"))
-    return rows, [k * hop + window - 1 for k in range(len(rows))]
-
-
-def labelled(sessions):
-    """Feature rows and targets of every window whose label sample is valid."""
-    X, Y = [], []
-    for s in sessions:
-        rows, ends = windows(s)
-        for row, i in zip(rows, ends):
-            if s.valid[i]:
-                X.append(row)
-                Y.append(s.targets[i])
-    return X, Y
-
-
-def standardize(X, mean, scale):
-    return [[(v - m) / s for v, m, s in zip(row, mean, scale)] for row in X]
-
-
-def apply(coef, b, X):
-    return [[c + math.fsum(w * v for w, v in zip(ws, row)) for ws, c in zip(coef, b)]
-            for row in X]
-
-
-def fit(train_sessions, val_sessions):
-    X, Y = labelled(train_sessions)
-    n = len(X)
-    mean = [math.fsum(col) / n for col in zip(*X)]
-    scale = [math.sqrt(math.fsum((v - m) ** 2 for v in col) / n) or 1.0
-             for col, m in zip(zip(*X), mean)]
-    (Xc, x_mean), (Yc, y_mean) = centre(standardize(X, mean, scale)), centre(Y)
-    A, B = normal_equations(Xc, Yc, 0.0)  # once; each alpha only changes the diagonal
-    X_val, Y_val = labelled(val_sessions)
-    X_val = standardize(X_val, mean, scale)
-    best = None
-    for alpha in ALPHAS:
-        A_alpha = [[a + (alpha if i == j else 0.0) for j, a in enumerate(row)]
-                   for i, row in enumerate(A)]
-        coef = transpose(solve(cholesky(A_alpha), B))
-        b = intercept(coef, x_mean, y_mean)
-        error = math.fsum(abs(p - y) for prow, yrow in zip(apply(coef, b, X_val), Y_val)
-                          for p, y in zip(prow, yrow))
-        if best is None or error < best[0]:
-            best = (error, coef, b)
-    return {"mean": mean, "scale": scale, "coef": best[1], "intercept": best[2]}
-
-
-def predict(state, session):
-    rows, ends = windows(session)
-    X = standardize(rows, state["mean"], state["scale"])
-    return [(session.time[i], p)
-            for i, p in zip(ends, apply(state["coef"], state["intercept"], X))]
 '''
