@@ -30,6 +30,10 @@ Johns Hopkins, 2013, chapter 1.
 
 >>> matmul([[1.0, 2.0], [3.0, 4.0]], [[5.0], [6.0]])
 [[17.0], [39.0]]
+
+Tests: ``tests/textbook/test_linalg.py`` holds it equal to the textbook;
+``tests/fast/test_linalg.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations

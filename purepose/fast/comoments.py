@@ -17,6 +17,10 @@ SIAM, 2002, section 1.9.
 
 >>> covariance([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]])
 [[1.0, 2.0], [2.0, 4.0]]
+
+Tests: ``tests/textbook/test_linalg.py`` holds it equal to the textbook;
+``tests/fast/test_linalg.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations

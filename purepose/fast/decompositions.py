@@ -30,6 +30,10 @@ and 20.
 
 >>> solve_spd([[4.0, 2.0], [2.0, 5.0]], [8.0, 12.0])
 [1.0, 2.0]
+
+Tests: ``tests/textbook/test_linalg.py`` holds it equal to the textbook;
+``tests/fast/test_linalg.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations

@@ -32,6 +32,10 @@ Rayleigh-Ritz) and 8.5 (Jacobi).
 >>> values, vectors, n_iter = eigsh_subspace([[2.0, 0.0], [0.0, 1.0]], 1)
 >>> values, vectors
 ([2.0], [[1.0, 0.0]])
+
+Tests: ``tests/textbook/test_pca.py`` holds it equal to the textbook;
+``tests/fast/test_pca.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from operator import mul, sub
 from purepose._util import check_random_state
 from purepose.checks import check_iteration_params, check_square, check_symmetric
 from purepose.errors import ConvergenceWarning, PureposeError
+from purepose.textbook.pca import flip_signs
 from purepose.types import Matrix, Vector
 
 from .blas import dot, frobenius_norm, matmul, matmul_transposed, matvec, norm
@@ -95,19 +100,6 @@ def _sign_invariant_change(v_new: Vector, v_old: Vector) -> float:
     return norm([a + b for a, b in zip(v_new, v_old)])
 
 
-def _flip_signs(vectors: Matrix) -> Matrix:
-    """Make the largest-|value| entry of every row positive (first one on ties).
-
-    This is scikit-learn's ``svd_flip(u, vt, u_based_decision=False)`` rule.
-    """
-    flipped = []
-    for v in vectors:
-        biggest = max(range(len(v)), key=lambda j: abs(v[j]))
-        sign = -1.0 if v[biggest] < 0.0 else 1.0
-        flipped.append([sign * x + 0.0 for x in v])  # + 0.0 turns -0.0 into 0.0
-    return flipped
-
-
 def _residual_floor(S: Matrix) -> float:
     """Residual ``||S v - lambda v||`` that rounding alone produces: ~16 sqrt(d) eps ||S||_F."""
     return 16.0 * math.sqrt(len(S)) * _EPS * frobenius_norm(S)
@@ -144,7 +136,7 @@ def _sorted_descending(
 ) -> tuple[Vector, Matrix, list[int]]:
     order = sorted(range(len(values)), key=lambda i: -values[i])
     clipped = [max(values[i], 0.0) for i in order]  # -1e-17 from rounding is 0 variance
-    return clipped, _flip_signs([vectors[i] for i in order]), [n_iter[i] for i in order]
+    return clipped, flip_signs([vectors[i] for i in order]), [n_iter[i] for i in order]
 
 
 # ---------------------------------------------------------------------------

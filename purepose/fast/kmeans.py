@@ -59,6 +59,10 @@ G. Hamerly, "Making k-means even faster", SIAM Data Mining 2010, 130-140.
 >>> km = KMeans(n_clusters=2, random_state=0).fit(X)
 >>> sorted(km.cluster_centers_), km.inertia_
 ([[0.0, 0.5], [10.0, 0.5]], 1.0)
+
+Tests: ``tests/textbook/test_kmeans.py`` holds it equal to the textbook;
+``tests/fast/test_kmeans.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations

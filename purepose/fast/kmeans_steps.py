@@ -25,6 +25,10 @@ Discrete & Computational Geometry 18 (1997) (exact sums as float expansions).
 
 >>> assign_nearest([(0.0,), (4.0,)], [(1.0,), (3.0,)])
 ([0, 1], [1.0, 1.0])
+
+Tests: ``tests/textbook/test_kmeans.py`` holds it equal to the textbook;
+``tests/fast/test_kmeans.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations

@@ -39,6 +39,10 @@ and pairwise-merged co-moments.
 [[17.0], [39.0]]
 >>> cholesky([[4.0, 2.0], [2.0, 5.0]])
 [[2.0, 0.0], [1.0, 2.0]]
+
+Tests: ``tests/textbook/test_linalg.py`` holds it equal to the textbook;
+``tests/fast/test_linalg.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations

@@ -48,6 +48,10 @@ standardized copy of X plus one batch's activations.
 >>> net = MLPRegressor((8,), activation="tanh", batch_size=4, learning_rate_init=0.01)
 >>> [round(p, 1) for p in net.fit(X, y).predict([[0.5], [1.5]])]  # y = 2 x + 1: 2 and 4
 [1.9, 4.1]
+
+Tests: ``tests/textbook/test_mlp.py`` holds it equal to the textbook;
+``tests/fast/test_mlp.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ from purepose._util import check_random_state, log
 from purepose.checks import check_matrix, check_positive_int, check_xy, rows_of
 from purepose.errors import ConvergenceWarning, NotFittedError, PureposeError
 from purepose.textbook import mlp as textbook
+from purepose.textbook.stats import mean_r2_score
 from purepose.types import Matrix, PathLike, Vector
 
 from .linalg import transpose
@@ -88,29 +93,6 @@ def _is_int(value: object) -> bool:
 
 def _is_real(value: object) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
-# ---------------------------------------------------------------------------
-# The score
-
-
-def r2_score(Y: Matrix, P: Matrix) -> float:
-    """R^2 averaged over the outputs (scikit-learn's ``r2_score``, uniform average).
-
-    Per output ``1 - sum (y - p)^2 / sum (y - y_bar)^2``; a constant output
-    scores 1 if predicted exactly, else 0.
-
-    >>> r2_score([[1.0], [2.0], [3.0]], [[1.0], [2.0], [4.0]])
-    0.5
-    """
-    scores = []
-    n = len(Y)
-    for y, p in zip(zip(*Y), zip(*P)):
-        mean = math.fsum(y) / n
-        ss_tot = math.fsum((v - mean) * (v - mean) for v in y)
-        ss_res = math.fsum((a - b) * (a - b) for a, b in zip(y, p))
-        scores.append((1.0 if ss_res == 0.0 else 0.0) if ss_tot == 0.0 else 1.0 - ss_res / ss_tot)
-    return math.fsum(scores) / len(scores)
 
 
 # ---------------------------------------------------------------------------
@@ -348,7 +330,7 @@ class MLPRegressor:
                 finite = losses is not None and network.finite()
                 score = None
                 if finite and validation:
-                    score = r2_score(validation[1], network.predict(validation[0]))
+                    score = mean_r2_score(validation[1], network.predict(validation[0]))
                     finite = math.isfinite(score)
                 if finite:
                     break
@@ -437,7 +419,7 @@ class MLPRegressor:
         return [row[0] for row in out] if self._y_is_vector else out
 
     def score(self, X: Matrix, Y: Vector | Matrix) -> float:
-        """R^2 of ``predict(X)`` against Y, averaged over the outputs (:func:`r2_score`)."""
+        """R^2 of ``predict(X)`` against Y, averaged over the outputs (``mean_r2_score``)."""
         func = "MLPRegressor.score"
         X, Y_rows, _ = _check_xy(X, Y, func)
         P = self.predict(X)
@@ -446,7 +428,7 @@ class MLPRegressor:
             raise PureposeError(
                 f"{func}: Y has {len(Y_rows[0])} outputs, the model {self.n_outputs_}"
             )
-        return r2_score(Y_rows, P_rows)
+        return mean_r2_score(Y_rows, P_rows)
 
     # -- persistence ------------------------------------------------------------
 
@@ -602,4 +584,4 @@ def _run_epoch(
     return losses
 
 
-__all__ = ["MAX_HALVINGS", "MLPRegressor", "r2_score"]
+__all__ = ["MAX_HALVINGS", "MLPRegressor"]

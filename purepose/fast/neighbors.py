@@ -35,6 +35,10 @@ the targets: n (2 d + 1 + t) floats.
 >>> model = KNeighborsRegressor(2).fit([[0.0], [1.0], [5.0]], [0.0, 2.0, 10.0])
 >>> model.predict([[0.2], [4.0]])
 [1.0, 6.0]
+
+Tests: ``tests/textbook/test_knn.py`` holds it equal to the textbook;
+``tests/fast/test_neighbors.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@ keeping the data. :func:`purepose.fast.regression.ridge_path` and
 >>> acc = NormalEquations().update([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
 >>> acc.xtx(), acc.xty()
 ([[2.0]], [[4.0]])
+
+Tests: ``tests/textbook/test_ridge.py`` holds it equal to the textbook;
+``tests/fast/test_regression.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations

@@ -36,6 +36,10 @@ Component Analysis*, 2nd ed., Springer, 2002.
 >>> pca = PCA(n_components=1).fit(X)
 >>> pca.components_, [round(v, 6) for v in pca.explained_variance_]
 ([[1.0, 0.0]], [2.666667])
+
+Tests: ``tests/textbook/test_pca.py`` holds it equal to the textbook;
+``tests/fast/test_pca.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations

@@ -35,6 +35,8 @@ machine", Neurocomputing 70 (2006).
 >>> Z = rf.transform([[0.0, 1.0]])
 >>> len(Z), len(Z[0]), all(abs(v) <= (2 / 4) ** 0.5 for v in Z[0])
 (1, 4, True)
+
+Tests: ``tests/fast/test_random_features.py`` checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations

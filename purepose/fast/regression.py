@@ -49,6 +49,10 @@ SIAM 2002, chapter 20.
 >>> model = LinearRegression().fit([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
 >>> round(model.coef_[0], 12), round(model.intercept_, 12)
 (2.0, 1.0)
+
+Tests: ``tests/textbook/test_ridge.py`` holds it equal to the textbook;
+``tests/fast/test_regression.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations
@@ -69,7 +73,7 @@ from purepose.errors import (
 )
 from purepose.textbook import linalg as textbook_linalg
 from purepose.textbook import ridge as textbook_ridge
-from purepose.textbook.stats import r2_score
+from purepose.textbook.stats import mean_r2_score
 from purepose.types import Matrix, Vector
 
 from .blas import crossprod_of_columns, dot, gram_of_columns, matmul_transposed, transpose
@@ -473,10 +477,7 @@ class _LinearModel:
         P = rows_of(predicted, not isinstance(self.intercept_, list))
         if t != len(P[0]):
             raise PureposeError(f"{func}: Y has {t} targets, the model predicts {len(P[0])}")
-        scores = [
-            r2_score(y_col, p_col) for y_col, p_col in zip(zip(*rows_of(Y, y_is_vector)), zip(*P))
-        ]
-        return math.fsum(scores) / len(scores)
+        return mean_r2_score(rows_of(Y, y_is_vector), P)
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self._params().items())

@@ -14,6 +14,8 @@ Cost O(n d) for each of the statistics and the transform.
 >>> means, scales = mean_and_scale([[1.0, 5.0], [3.0, 5.0]])
 >>> standardize([[3.0, 5.0]], means, scales), unstandardize([[1.0, 0.0]], means, scales)
 ([[1.0, 0.0]], [[3.0, 5.0]])
+
+Tests: ``tests/fast/test_mlp.py`` checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations

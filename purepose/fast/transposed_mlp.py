@@ -29,6 +29,10 @@ they agree to rounding (``tests/textbook/test_mlp.py``).
 Cost of one batch of n rows: n sum_l n_{l-1} n_l multiply-adds forward,
 twice that backward (less the first layer's delta), plus O(n sum_l n_l)
 elementwise work and O(number of parameters) for the optimizer.
+
+Tests: ``tests/textbook/test_mlp.py`` holds it equal to the textbook;
+``tests/fast/test_mlp.py``
+checks it against numpy/scikit-learn.
 """
 
 from __future__ import annotations

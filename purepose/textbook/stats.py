@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-__all__ = ["r2", "r2_score"]
+__all__ = ["mean_r2_score", "r2", "r2_score"]
 
 
 def r2(sse: float, sst: float) -> float:
@@ -41,3 +41,13 @@ def r2_score(y: Sequence[float], p: Sequence[float]) -> float:
     sst = math.fsum((v - mean) * (v - mean) for v in y)
     sse = math.fsum((v - q) * (v - q) for v, q in zip(y, p))
     return r2(sse, sst)
+
+
+def mean_r2_score(Y: Sequence[Sequence[float]], P: Sequence[Sequence[float]]) -> float:
+    """R^2 of every target (column) averaged uniformly: scikit-learn's ``r2_score`` of rows.
+
+    >>> mean_r2_score([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0]], [[1.0, 5.0], [2.0, 5.0], [4.0, 5.0]])
+    0.75
+    """
+    scores = [r2_score(y, p) for y, p in zip(zip(*Y), zip(*P))]
+    return math.fsum(scores) / len(scores)

@@ -28,7 +28,7 @@ def test_readme_demo_output_is_what_purepose_demo_prints(tmp_path: Path, capsys)
     assert capsys.readouterr().out == shown.group(1)
 
 
-# ---- every snippet runs as written (issue 12, case 23) ---------------------------------
+# ---- every snippet runs as written ---------------------------------
 
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
 # Lines that need the network, an install or minutes: checked by the parser only.
@@ -333,3 +333,9 @@ def test_the_layout_lists_every_module_and_each_imports_only_those_above_it() ->
             if rank.get(dep, -1) > rank[name]:
                 problems.append(f"{name} imports {dep}, listed below it")
     assert not problems, problems
+
+
+def test_the_first_screen_says_where_to_start_reading() -> None:
+    first = "\n".join(README.read_text(encoding="utf-8").splitlines()[:60])
+    assert "purepose/textbook/" in first
+    assert "purepose/textbook/pipeline.py" in first

@@ -20,10 +20,11 @@ import pytest
 
 from purepose._util import check_random_state
 from purepose.errors import ConvergenceWarning, NotFittedError, PureposeError
-from purepose.fast.mlp import MAX_HALVINGS, MLPRegressor, r2_score
+from purepose.fast.mlp import MAX_HALVINGS, MLPRegressor
 from purepose.fast.standardize import mean_and_scale
 from purepose.fast.transposed_mlp import TransposedNetwork
 from purepose.textbook import mlp as textbook
+from purepose.textbook.stats import mean_r2_score as r2_score
 
 ACTIVATIONS = ("relu", "tanh", "logistic", "identity")
 
