@@ -145,7 +145,7 @@ def _run_demo(args: argparse.Namespace, root, t0: float) -> int:
     print(format_table({**reports, **baselines}, by="finger"))
     print()
     landmarks = {name: r.landmarks["model"] for name, r in results.items()}
-    from purepose.pose.hand import format_landmark_table
+    from purepose.pose.landmarks import format_landmark_table
 
     baseline_landmarks = {k: v for k, v in result.landmarks.items() if k != "model"}
     print(format_landmark_table({**landmarks, **baseline_landmarks}))

@@ -47,10 +47,6 @@ def abs_matmul(A: Sequence[Sequence], B: Sequence[Sequence]) -> list[list[float]
     return [[math.fsum(abs(x * y) for x, y in zip(row, col)) for col in columns] for row in A]
 
 
-def exact_mean(values: Sequence[float | Fraction]) -> Fraction:
-    return sum(map(Fraction, values), Fraction(0)) / len(values)
-
-
 def exact_comoments(X: Sequence[Sequence[float]]) -> tuple[list[Fraction], QMatrix]:
     """Column means and ``M = sum_i (x_i - mean)(x_i - mean)^T``, exactly."""
     columns = [[Fraction(v) for v in col] for col in zip(*X)]

@@ -27,7 +27,8 @@ from collections.abc import Sequence
 
 from purepose.errors import PureposeError
 from purepose.joints import is_ik_failure
-from purepose.pose.hand import BONES, GenericHand, default_hand, fingertip_distances, frame_mae_deg
+from purepose.pose.hand import BONES, GenericHand, default_hand, fingertip_distances
+from purepose.pose.landmarks import frame_mae_deg
 from purepose.types import Matrix, Vector
 
 from .scatter import project3d, view_matrix

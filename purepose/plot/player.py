@@ -48,8 +48,8 @@ from purepose.pose.hand import (
     GenericHand,
     default_hand,
     fingertip_distances,
-    frame_mae_deg,
 )
+from purepose.pose.landmarks import frame_mae_deg
 from purepose.types import Matrix, Vector
 
 from .handplot import PRED_COLOUR, TRUE_COLOUR, VIEWS, view_matrices

@@ -45,7 +45,7 @@ from purepose.errors import PureposeError
 from purepose.joints import JOINT_NAMES
 from purepose.types import PathLike
 
-from .hand import LandmarkAccumulator, LandmarkReport, format_landmark_table
+from .landmarks import LandmarkAccumulator, LandmarkReport, format_landmark_table
 from .metrics import ErrorAccumulator, Report, format_table
 from .model import PoseRegressor, SourceLike
 from .target_metrics import TargetAccumulator, TargetReport, format_target_table
@@ -278,7 +278,7 @@ def evaluate_groups(
     """
     options = _Options(movement_only, allow_overlap, landmarks, n_jobs, quiet)
     items = [as_source(s) for s in sources]
-    model._check_fitted()
+    model.check_fitted()
     overall, per_group = _score(model, items, options, _source_groups(items, groups, column))
     return GroupedEvaluation(
         column, {g: per_group[g] for g in _group_order(column, per_group)}, overall
@@ -298,7 +298,7 @@ def _score(
     model: PoseRegressor, items: list[Source], options: _Options, group_of: list[str] | None
 ) -> tuple[Evaluation, dict[str, Evaluation]]:
     """One pass over the sources: the overall evaluation and one per group (``group_of[i]``)."""
-    model._check_fitted()
+    model.check_fitted()
     if not items:
         raise PureposeError("evaluate: no recordings given")
     names = model.target_names_
@@ -315,7 +315,7 @@ def _score(
         results = map_ordered(features_task, tasks, options.n_jobs, progress)
         for i, (feats, layout) in enumerate(results):
             name = layout.source["name"]
-            model._check_layout(layout.n_channels, layout.target_names, name)
+            model.check_layout(layout.n_channels, layout.target_names, name)
             if not layout.target_names:
                 raise PureposeError(f"{name}: has no targets to score against")
             _check_leakage(model, layout.source, options.allow_overlap)

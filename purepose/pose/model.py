@@ -46,7 +46,6 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain
 from typing import Any, NamedTuple
 
 from purepose._util import Progress, atomic_write_text, load_json, log
@@ -54,9 +53,7 @@ from purepose.checks import check_positive_int
 from purepose.data.recording import Recording
 from purepose.data.sources import Source, as_source
 from purepose.errors import NotFittedError, PureposeError
-from purepose.fast.eigensolvers import eigsh_randomized, eigsh_subspace
-from purepose.fast.linalg import matmul, matmul_transposed, solve_spd, transpose
-from purepose.fast.regression import NormalEquations, ridge_path
+from purepose.fast.regression import NormalEquations
 from purepose.signals.features import DEFAULT_FEATURES, ema
 from purepose.signals.windows import FeatureConfig, SessionFeatures, featurize
 from purepose.types import Matrix, PathLike, Vector
@@ -64,8 +61,9 @@ from purepose.types import Matrix, PathLike, Vector
 from .auto import fit_auto
 from .heads import DEFAULT_GRIDS, MODELS, HeadConfig, fit_head, grid_for, search
 from .plausibility import check_predictions, short, warn_unlike_training
+from .steps import apply_affine, fold, principal_axes, ridge_solver, standardizer
 from .target_metrics import TargetAccumulator
-from .training import Layout, features_task, map_ordered, training_task
+from .training import Layout, common_layout, features_task, gather, map_ordered
 
 SourceLike = Source | Recording | PathLike
 
@@ -126,17 +124,15 @@ class PoseRegressor:
       max_train_windows the nonlinear models train on at most this many windows
       max_iter, tol, random_state   for the PCA iteration; random_state seeds every model
 
-    Learned: ``mean_``, ``scale_`` (feature standardization), ``components_``,
-    ``explained_variance_`` (PCA, or None), ``coef_`` (n_targets x n_scores),
-    ``intercept_``, ``alpha_``, ``val_scores_`` (alpha -> validation score, or
-    {}), ``val_metric_`` ("mae_deg" or "nmae"), ``mean_pose_`` (training mean
-    of each target: the baseline), ``target_min_``/``target_max_`` (its training
-    range, for the plausibility warning), ``n_samples_`` (training windows),
-    ``head_`` (a nonlinear model, or None), ``n_neighbors_`` (kNN's k),
-    ``model_selection_`` (model "auto": every candidate's validation score, or
-    None), ``n_features_in_``, ``feature_names_``, ``n_channels_``,
-    ``target_names_``, ``target_unit_``, ``sample_rates_``, ``trained_on_``
-    (each training file's name, SHA-256 and the part used).
+    Learned: ``mean_``, ``scale_`` (standardization), ``components_``, ``explained_variance_``
+    (PCA, or None), ``coef_`` (n_targets x n_scores), ``intercept_``, ``alpha_``,
+    ``val_scores_`` (alpha -> validation score), ``val_metric_`` ("mae_deg" or "nmae"),
+    ``mean_pose_`` (the baseline),
+    ``target_min_``/``target_max_`` (training range), ``n_samples_``, ``head_``
+    (a nonlinear model, or None), ``n_neighbors_``, ``model_selection_`` ("auto":
+    every candidate's score), ``n_features_in_``, ``feature_names_``,
+    ``n_channels_``, ``target_names_``, ``target_unit_``, ``sample_rates_``,
+    ``trained_on_`` (each training file's name, SHA-256 and the part used).
 
     >>> import tempfile
     >>> from purepose.data.emg2pose import Dataset
@@ -372,42 +368,19 @@ class PoseRegressor:
     ) -> tuple[NormalEquations, list[SessionFeatures], tuple[Matrix, Matrix] | None]:
         """Normal equations of the training windows, their rows for a nonlinear head, and
         the validation windows of the same files (purepose.pose.training)."""
-        keep_rows = self.model != "ridge"
-        tasks = [(s, config, [v for v in val if v.path == s.path], keep_rows) for s in train]
-        acc = NormalEquations()
-        layouts, val_feats, lows, highs = [], [], [], []
-        X: Matrix = []
-        Y: Matrix = []
-        with Progress(len(tasks), "featurize training data", quiet=quiet) as progress:
-            for part in map_ordered(training_task, tasks, n_jobs, progress):
-                acc = acc.merge(part.statistics)
-                layouts.append(part.layout)
-                val_feats += part.same_file_val
-                lows.append(part.target_range[0])
-                highs.append(part.target_range[1])
-                if part.rows is not None:
-                    X += part.rows[0]
-                    Y += part.rows[1]
-        self._set_layout(layouts, config)
-        self.target_min_ = [min(v) for v in zip(*lows)]
-        self.target_max_ = [max(v) for v in zip(*highs)]
+        part = gather(train, val, config, self.model != "ridge", n_jobs, quiet)
+        self._set_layout(part.layouts, config)
+        self.target_min_, self.target_max_ = part.target_min, part.target_max
+        acc = part.statistics
         if acc.n_samples < 2:
             raise PureposeError(
                 f"PoseRegressor.fit: {acc.n_samples} training window(s); need >= 2"
             )
         self.n_samples_ = acc.n_samples
-        rows = (X, Y) if keep_rows else None
-        return acc, [self.scored_windows(f, f.mask()) for f in val_feats], rows
+        return acc, [self.scored_windows(f, f.mask()) for f in part.val_feats], part.rows
 
     def _set_layout(self, layouts: list[Layout], config: FeatureConfig) -> None:
-        first = layouts[0]
-        for lay in layouts[1:]:
-            if (lay.n_channels, lay.target_names) != (first.n_channels, first.target_names):
-                raise PureposeError(
-                    f"PoseRegressor.fit: {lay.source['name']} has {lay.n_channels} channels and "
-                    f"targets {short(lay.target_names)}; {first.source['name']} has "
-                    f"{first.n_channels} and {short(first.target_names)}"
-                )
+        first = common_layout(layouts, short)
         self.n_channels_ = first.n_channels
         self.target_names_ = list(first.target_names)
         self.target_unit_ = first.target_unit
@@ -418,10 +391,7 @@ class PoseRegressor:
         self.feature_names_ = config.feature_names(self.n_channels_)
 
     def _standardize(self, acc: NormalEquations) -> None:
-        n = acc.n_samples
-        self.mean_ = acc.x_mean()
-        # Constant features get scale 1 (as StandardScaler does) instead of dividing by 0.
-        self.scale_ = [math.sqrt(m / n) or 1.0 for m in _diagonal(acc.xtx())]
+        self.mean_, self.scale_ = standardizer(acc)
 
     def _project(self, acc: NormalEquations) -> None:
         k = self.n_scores(acc.n_features)
@@ -432,44 +402,19 @@ class PoseRegressor:
             raise PureposeError(
                 f"PoseRegressor.fit: n_components={k} exceeds n_features={acc.n_features}"
             )
-        n, inv = acc.n_samples, [1.0 / s for s in self.scale_]
-        cov = [[m * a * b / (n - 1) for m, b in zip(row, inv)] for row, a in zip(acc.xtx(), inv)]
-        if self.n_components == "auto":  # a head's dimension reduction: approximate is enough
-            eigvals, eigvecs, _ = eigsh_randomized(cov, k, random_state=self.random_state)
-        else:
-            eigvals, eigvecs, _ = eigsh_subspace(
-                cov, k, max_iter=self.max_iter, tol=self.tol, random_state=self.random_state
-            )
-        self.components_, self.explained_variance_ = eigvecs, eigvals
+        self.components_, self.explained_variance_ = principal_axes(
+            acc,
+            self.scale_,
+            k,
+            approximate=self.n_components == "auto",
+            max_iter=self.max_iter,
+            tol=self.tol,
+            random_state=self.random_state,
+        )
 
     def _ridge_path(self, acc: NormalEquations) -> Callable[[float], tuple[Matrix, Vector]]:
         """alpha -> (coef, intercept) of ridge on the standardized (projected) features."""
-        cache: dict[float, tuple[Matrix, Vector]] = {}
-        if self.components_ is None:
-
-            def solve(alpha: float) -> tuple[Matrix, Vector]:
-                if alpha not in cache:
-                    ((coef, _),) = ridge_path(acc, [alpha], scale=self.scale_)
-                    cache[alpha] = (coef, acc.y_mean())  # centred scores: b = mean(y)
-                return cache[alpha]
-
-            return solve
-        # Ridge on PCA scores z = W D^-1 (x - mean): Gram W Ms W^T and cross W D^-1 Mxy.
-        inv = [1.0 / s for s in self.scale_]
-        Ms = [[m * a * b for m, b in zip(row, inv)] for row, a in zip(acc.xtx(), inv)]
-        W = self.components_
-        gram = matmul_transposed(matmul(W, Ms), W)
-        cross = matmul(W, [[v * a for v in row] for row, a in zip(acc.xty(), inv)])
-
-        def solve_scores(alpha: float) -> tuple[Matrix, Vector]:
-            if alpha not in cache:
-                G = [row[:] for row in gram]
-                for i in range(len(G)):
-                    G[i][i] += alpha
-                cache[alpha] = (transpose(solve_spd(G, cross)), acc.y_mean())
-            return cache[alpha]
-
-        return solve_scores
+        return ridge_solver(acc, self.scale_, self.components_)
 
     def _validation_features(
         self, val: list[Source], config: FeatureConfig, n_jobs: int, quiet: bool
@@ -478,7 +423,7 @@ class PoseRegressor:
         feats = []
         with Progress(len(tasks), "featurize validation data", quiet=quiet) as progress:
             for f, layout in map_ordered(features_task, tasks, n_jobs, progress):
-                self._check_layout(layout.n_channels, layout.target_names, layout.source["name"])
+                self.check_layout(layout.n_channels, layout.target_names, layout.source["name"])
                 feats.append(self.scored_windows(f, f.mask()))
         return feats
 
@@ -499,7 +444,7 @@ class PoseRegressor:
 
         def score_of(alpha: float) -> float:
             A, b = self._linear_map(*path(alpha))
-            return self._score(val_feats, [_apply_linear(f.X, A, b) for f in val_feats])
+            return self._score(val_feats, [apply_affine(f.X, A, b) for f in val_feats])
 
         return search(grid_for("ridge", self.alphas), score_of, "ridge alpha")
 
@@ -522,21 +467,7 @@ class PoseRegressor:
 
     def _linear_map(self, coef: Matrix, intercept: Vector) -> tuple[Matrix, Vector]:
         """Fold standardization and PCA into one affine map on raw features: y = A x + c."""
-        B = coef if self.components_ is None else matmul(coef, self.components_)
-        A = [[v / s for v, s in zip(row, self.scale_)] for row in B]
-        try:
-            c = [
-                k - math.fsum(a * m for a, m in zip(row, self.mean_))
-                for row, k in zip(A, intercept)
-            ]
-        except OverflowError:
-            raise PureposeError(
-                "PoseRegressor: the coefficients are too large to compute with (the folded "
-                "intercept overflows)"
-            ) from None
-        if not all(map(math.isfinite, chain(c, chain.from_iterable(A)))):
-            raise PureposeError("PoseRegressor: the coefficients are too large to compute with")
-        return A, c
+        return fold(coef, intercept, self.components_, scale=self.scale_, mean=self.mean_)
 
     def _fold_projection(self) -> None:
         """Standardization and PCA as one affine map, z = P x + p: what a head sees."""
@@ -550,17 +481,17 @@ class PoseRegressor:
         if self.head_ is None:
             self._A, self._b = self._linear_map(self.coef_, self.intercept_)
 
-    def _check_fitted(self) -> None:
+    def check_fitted(self) -> None:
+        """Raise NotFittedError unless the model was fitted or loaded."""
         if not hasattr(self, "head_"):
             raise NotFittedError("PoseRegressor: not fitted yet; call fit() or load() first")
 
     def transform(self, X: Matrix) -> Matrix:
         """The rows a head sees: z = W ((x - mean) / scale), W the PCA components (or none)."""
-        return _apply_linear(X, self._P, self._p)
+        return apply_affine(X, self._P, self._p)
 
-    def _check_layout(
-        self, n_channels: int, target_names: Sequence[str] | None, name: str
-    ) -> None:
+    def check_layout(self, n_channels: int, target_names: Sequence[str] | None, name: str) -> None:
+        """Refuse a recording whose channels or targets differ from the training data's."""
         if n_channels != self.n_channels_:
             raise PureposeError(
                 f"{name}: {n_channels} EMG channels, the model was trained on {self.n_channels_}"
@@ -581,7 +512,7 @@ class PoseRegressor:
 
     def predict_features(self, X: Matrix) -> Matrix:
         """Targets (n_windows x n_targets) from already-computed feature rows (no smoothing)."""
-        self._check_fitted()
+        self.check_fitted()
         if X and len(X[0]) != self.n_features_in_:
             raise PureposeError(
                 f"PoseRegressor.predict_features: X has {len(X[0])} features, "
@@ -591,12 +522,12 @@ class PoseRegressor:
 
     def _predict_rows(self, X: Matrix) -> Matrix:
         if self.head_ is None:
-            return _apply_linear(X, self._A, self._b)
+            return apply_affine(X, self._A, self._b)
         return self.head_.predict(self.transform(X))
 
     def featurize(self, source: SourceLike) -> SessionFeatures:
         """The model's windows, features, targets and masks for one source."""
-        self._check_fitted()
+        self.check_fitted()
         if isinstance(source, Recording):
             return self._featurize(as_source(source), source)
         src = as_source(source)
@@ -604,12 +535,12 @@ class PoseRegressor:
             return self._featurize(src, rec)
 
     def _featurize(self, src: Source, rec: Recording) -> SessionFeatures:
-        self._check_layout(rec.n_channels, rec.target_names if rec.n_targets else None, rec.name)
+        self.check_layout(rec.n_channels, rec.target_names if rec.n_targets else None, rec.name)
         return featurize(src, self.config(), recording=rec)
 
     def predict_windows(self, feats: SessionFeatures) -> Prediction:
         """Predictions for already-featurized windows (with the model's smoothing)."""
-        self._check_fitted()
+        self.check_fitted()
         if feats.X and len(feats.X[0]) != self.n_features_in_:
             raise PureposeError(
                 f"{feats.name}: {len(feats.X[0])} features per window, "
@@ -626,13 +557,11 @@ class PoseRegressor:
         """Per-window label times and predicted targets for one recording."""
         return self.predict_windows(self.featurize(source))
 
-    # -- persistence --------------------------------------------------------
-
     def to_dict(self) -> dict[str, Any]:
         """All hyper-parameters and learned numbers, JSON-ready."""
         from .model_json import model_to_dict
 
-        self._check_fitted()
+        self.check_fitted()
         return model_to_dict(self)
 
     def save(self, path: PathLike) -> Any:
@@ -668,12 +597,3 @@ _DEFAULTS = PoseRegressor().get_params()
 def _check_alpha(a: Any, what: str) -> None:
     if isinstance(a, bool) or not isinstance(a, int | float) or not (math.isfinite(a) and a >= 0):
         raise PureposeError(f"PoseRegressor: {what}{a!r} must be a finite number >= 0")
-
-
-def _diagonal(M: Matrix) -> Vector:
-    return [row[i] for i, row in enumerate(M)]
-
-
-def _apply_linear(X: Matrix, A: Matrix, b: Vector) -> Matrix:
-    """Rows of ``X A^T + b``."""
-    return [[v + c for v, c in zip(row, b)] for row in matmul_transposed(X, A)] if X else []

@@ -49,7 +49,7 @@ from purepose.joints import JOINT_NAMES
 from purepose.types import Matrix, PathLike, Vector
 
 from .evaluation import MEAN_POSE, MODEL, ZERO_POSE, Evaluation
-from .hand import LandmarkAccumulator
+from .landmarks import LandmarkAccumulator
 from .metrics import ErrorAccumulator
 from .target_metrics import TargetAccumulator
 

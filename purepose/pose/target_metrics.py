@@ -270,10 +270,6 @@ class TargetAccumulator:
         self._check_frames(f"{type(self).__name__}.report")
         return [math.fsum(p) for p in self._sq]
 
-    def centred_sums(self) -> Vector:
-        """S_yy per target: the centred sum of squares of the true values."""
-        return [m.m2_y for m in self._moments]
-
     def report(self, target_names: Sequence[str], unit: str) -> TargetReport:
         """The numbers of the module docstring for every frame added so far."""
         if len(target_names) != self.n_targets:

@@ -202,3 +202,59 @@ def _statistics(src: Source, config: FeatureConfig, X: Matrix, Y: Matrix) -> Nor
 def features_task(task: tuple[Source, FeatureConfig]) -> tuple[SessionFeatures, Layout]:
     """A source's features and layout (validation and scored sources)."""
     return featurize_with_layout(*task)
+
+
+class Training(NamedTuple):
+    """Every training source's part, merged in order (``PoseRegressor.fit``, step 1)."""
+
+    statistics: NormalEquations
+    layouts: list[Layout]
+    val_feats: list[SessionFeatures]
+    target_min: Vector
+    target_max: Vector
+    rows: tuple[Matrix, Matrix] | None
+
+
+def gather(
+    train: list[Source],
+    val: list[Source],
+    config: FeatureConfig,
+    keep_rows: bool,
+    n_jobs: int,
+    quiet: bool,
+) -> Training:
+    """Featurize the training sources (in ``n_jobs`` processes) and merge their parts in order.
+
+    The merge order is the sources' order, so any ``n_jobs`` gives the same sums.
+    """
+    tasks = [(s, config, [v for v in val if v.path == s.path], keep_rows) for s in train]
+    acc = NormalEquations()
+    layouts, val_feats, lows, highs = [], [], [], []
+    X: Matrix = []
+    Y: Matrix = []
+    with Progress(len(tasks), "featurize training data", quiet=quiet) as progress:
+        for part in map_ordered(training_task, tasks, n_jobs, progress):
+            acc = acc.merge(part.statistics)
+            layouts.append(part.layout)
+            val_feats += part.same_file_val
+            lows.append(part.target_range[0])
+            highs.append(part.target_range[1])
+            if part.rows is not None:
+                X += part.rows[0]
+                Y += part.rows[1]
+    target_min = [min(v) for v in zip(*lows)]
+    target_max = [max(v) for v in zip(*highs)]
+    return Training(acc, layouts, val_feats, target_min, target_max, (X, Y) if keep_rows else None)
+
+
+def common_layout(layouts: list[Layout], short: Callable[[Sequence[str]], str]) -> Layout:
+    """The first layout, after checking that every source has its channels and targets."""
+    first = layouts[0]
+    for lay in layouts[1:]:
+        if (lay.n_channels, lay.target_names) != (first.n_channels, first.target_names):
+            raise PureposeError(
+                f"PoseRegressor.fit: {lay.source['name']} has {lay.n_channels} channels and "
+                f"targets {short(lay.target_names)}; {first.source['name']} has "
+                f"{first.n_channels} and {short(first.target_names)}"
+            )
+    return first

@@ -207,11 +207,6 @@ def hann(n: int) -> Vector:
     return [0.5 - 0.5 * math.cos(2.0 * math.pi * i / n) for i in range(n)]
 
 
-def _twiddle(j: int, half: int) -> complex | None:
-    """exp(-i pi j / half), or None for j = 0 (a multiplication by 1 is skipped)."""
-    return cmath.exp(-1j * math.pi * j / half) if j else None
-
-
 class _RealSpectrum:
     """Bin powers q[k] of many windows of ``window`` samples at once (module docstring).
 

@@ -1,4 +1,4 @@
-"""Bad inputs on the real command line (issue 12): one table, every verb.
+"""Bad inputs on the real command line: one table, every verb.
 
 Each row runs ``python -m purepose ...`` in a fresh process against files
 prepared once for the module, and expects exit status 2, exactly one line on
@@ -195,7 +195,7 @@ ROWS = [
     ("info-hollow", ["info", "{w}/hollow.hdf5"], "declares 10,000,000,000 rows"),
     ("fit-hollow", ["fit", "{w}/hollow.hdf5", "--out", "{w}/m3.json"], "declares"),
     ("cluster-hollow", ["cluster", "{w}/hollow.hdf5", "--out", "{w}/c.svg"], "declares"),
-    # exercise list / start / check (issue 13): usage errors are one line, exit 2
+    # exercise list / start / check: usage errors are one line, exit 2
     ("exercise-list-level", ["exercise", "list", "--level", "expert"], "invalid choice"),
     ("exercise-start-unknown", ["exercise", "start", "nosuch", "{w}/ex"], "no exercise 'nosuch'"),
     (
@@ -221,7 +221,7 @@ ROWS = [
         "--data goes with",
     ),
     ("exercise-check-pose-missing", ["exercise", "check", "pose", "{w}/none.py"], "no such file"),
-    # evaluate --predictions (issue 13): every fault of the CSV is one line
+    # evaluate --predictions: every fault of the CSV is one line
     (
         "evaluate-pred-missing",
         ["evaluate", "--predictions", "{w}/pred-missing.csv", "{s}"],

@@ -1,4 +1,4 @@
-"""Long sessions (issue 12, case 8): `plot emg` and `cluster` need memory bounded by
+"""Long sessions: `plot emg` and `cluster` need memory bounded by
 the figure and by --max-samples, not by the session's length.
 
 The sessions are written with numpy (random EMG, constant angles): only their

@@ -1,4 +1,4 @@
-"""How every verb writes (issue 12, cases 1-5): one mechanism in purepose._util.
+"""How every verb writes: one mechanism in purepose._util.
 
 - a symlink is written through (its target replaced atomically, the link kept);
 - a fifo, a character device and ``-`` (stdout) are written in place, never replaced;

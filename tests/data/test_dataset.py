@@ -1,5 +1,5 @@
-"""metadata.csv and dataset directories read as a hostile user would write them (issue 12,
-cases 12 and 13): a byte-order mark is fine; duplicates, escaping file names and
+"""metadata.csv and dataset directories read as a hostile user would write them:
+a byte-order mark is fine; duplicates, escaping file names and
 unreadable directories are one-line errors."""
 
 from __future__ import annotations

@@ -395,7 +395,7 @@ def test_cli_fetch_bad_digest_exits_2_with_one_line(served_tar, tmp_path, capsys
     assert err.count("\n") == 1
 
 
-# ---- issue 12: hostile URLs, archives and servers -------------------------------------
+# ---- hostile URLs, archives and servers -------------------------------------
 
 
 @pytest.mark.parametrize(

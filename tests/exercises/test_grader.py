@@ -1,4 +1,4 @@
-"""The exercise grader (issue 13): model answers pass, wrong answers fail and say why.
+"""The exercise grader: model answers pass, wrong answers fail and say why.
 
 Every exercise is graded on purepose's own model answer (its textbook
 function written out to a file, ``exercise start NAME DIR --answer``) and

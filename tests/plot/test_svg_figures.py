@@ -110,7 +110,7 @@ def test_nice_number_is_1_2_5_times_a_power_of_ten(x):
     st.floats(min_value=1e-6, max_value=1e6),
     st.integers(min_value=2, max_value=10),
 )
-@example(879609.9999999999, 879610.0000009999 - 879609.9999999999, 8)  # issue 12, case 20
+@example(879609.9999999999, 879610.0000009999 - 879609.9999999999, 8)
 def test_nice_ticks_are_even_round_and_cover_the_range(lo, span, n_ticks):
     hi = lo + span
     loose = plot.nice_ticks(lo, hi, n_ticks, loose=True)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from purepose.errors import PureposeError
 from purepose.pose import hand as H
+from purepose.pose import landmarks as L
 
 DEG = math.pi / 180.0
 REPRO = settings(max_examples=60, deadline=None, derandomize=True)
@@ -272,7 +273,7 @@ def test_landmark_errors_match_numpy():
     ]
     y_true[4] = [0.0] * 20  # an IK failure: skipped
     d = np.delete(np_distances(y_true, y_pred, hand), 4, axis=0)
-    report = H.landmark_errors(y_true, y_pred, hand=hand)
+    report = L.landmark_errors(y_true, y_pred, hand=hand)
     assert report.n_frames == 29
     tips, moving = list(H.FINGERTIPS), list(H.MOVING_LANDMARKS)
     assert report.fingertip_mm == pytest.approx(d[:, tips].mean(), rel=1e-12)
@@ -293,20 +294,20 @@ def test_landmark_errors_match_numpy():
 def test_landmark_accumulator_chunks_merge_and_mask():
     y_true = random_poses(50, seed=2, spread=1.0)
     y_pred = random_poses(50, seed=3, spread=1.0)
-    whole = H.landmark_errors(y_true, y_pred)
-    acc = H.LandmarkAccumulator()
+    whole = L.landmark_errors(y_true, y_pred)
+    acc = L.LandmarkAccumulator()
     for a in range(0, 50, 7):
         acc.update(y_true[a : a + 7], y_pred[a : a + 7])
-    left = H.LandmarkAccumulator().update(y_true[:20], y_pred[:20])
-    right = H.LandmarkAccumulator().update(y_true[20:], y_pred[20:])
+    left = L.LandmarkAccumulator().update(y_true[:20], y_pred[:20])
+    right = L.LandmarkAccumulator().update(y_true[20:], y_pred[20:])
     for r in (acc.report(), left.merge(right).report()):
         assert r.n_frames == 50
         assert r.fingertip_mm == pytest.approx(whole.fingertip_mm, rel=1e-13)
         assert r.landmark_mm == pytest.approx(whole.landmark_mm, rel=1e-13)
-    masked = H.landmark_errors(y_true, y_pred, mask=[i % 2 == 0 for i in range(50)])
+    masked = L.landmark_errors(y_true, y_pred, mask=[i % 2 == 0 for i in range(50)])
     assert masked.n_frames == 25
     assert masked.fingertip_mm == pytest.approx(
-        H.landmark_errors(y_true[::2], y_pred[::2]).fingertip_mm, rel=1e-13
+        L.landmark_errors(y_true[::2], y_pred[::2]).fingertip_mm, rel=1e-13
     )
 
 
@@ -314,28 +315,28 @@ def test_landmark_report_is_labelled_and_json_ready():
     import json
 
     y = random_poses(5, seed=4)
-    data = H.landmark_errors(y, y[::-1]).to_dict()
+    data = L.landmark_errors(y, y[::-1]).to_dict()
     text = json.dumps(data, allow_nan=False)
     assert "purepose's generic hand" in data["hand"] and "UmeTrack" in data["note"]
     assert set(data["per_finger_fingertip_mm"]) == set(H.FINGERS)
     assert json.loads(text)["n_frames"] == 5
-    table = H.format_landmark_table({"model": H.landmark_errors(y, y)})
+    table = L.format_landmark_table({"model": L.landmark_errors(y, y)})
     assert "fingertips" in table and "not comparable" in table
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: H.LandmarkAccumulator().update([[0.1] * 20], []), "1 rows, y_pred 0"),
-        (lambda: H.LandmarkAccumulator().update([[0.1] * 20], [[0.1] * 19]), "y_pred row 0"),
-        (lambda: H.LandmarkAccumulator().update([[0.0] * 20], [[0.1] * 20]).report(), "IK fail"),
-        (lambda: H.LandmarkAccumulator().merge(3), "other is int"),
+        (lambda: L.LandmarkAccumulator().update([[0.1] * 20], []), "1 rows, y_pred 0"),
+        (lambda: L.LandmarkAccumulator().update([[0.1] * 20], [[0.1] * 19]), "y_pred row 0"),
+        (lambda: L.LandmarkAccumulator().update([[0.0] * 20], [[0.1] * 20]).report(), "IK fail"),
+        (lambda: L.LandmarkAccumulator().merge(3), "other is int"),
         (
-            lambda: H.LandmarkAccumulator().merge(H.LandmarkAccumulator(H.GenericHand(150))),
+            lambda: L.LandmarkAccumulator().merge(L.LandmarkAccumulator(H.GenericHand(150))),
             "different hands",
         ),
-        (lambda: H.format_landmark_table({}), "no reports"),
-        (lambda: H.format_landmark_table({"m": 1.0}), "reports['m'] is float"),
+        (lambda: L.format_landmark_table({}), "no reports"),
+        (lambda: L.format_landmark_table({"m": 1.0}), "reports['m'] is float"),
     ],
 )
 def test_metric_errors(call, message):
@@ -349,13 +350,13 @@ def test_frame_mae_deg_is_the_mean_absolute_error_in_degrees():
     a = [rng.uniform(-1, 1) for _ in range(20)]
     b = [rng.uniform(-1, 1) for _ in range(20)]
     want = sum(abs(x - y) for x, y in zip(a, b)) / 20 * 180 / math.pi
-    assert H.frame_mae_deg(a, b) == pytest.approx(want, rel=1e-13)
+    assert L.frame_mae_deg(a, b) == pytest.approx(want, rel=1e-13)
 
 
 def test_evaluate_reports_landmark_distances_beside_the_baselines(tmp_path):
     from purepose.data.synth import make_dataset
     from purepose.pose.evaluation import evaluate
-    from purepose.pose.hand import landmark_errors
+    from purepose.pose.landmarks import landmark_errors
     from purepose.pose.model import PoseRegressor
 
     paths = make_dataset(tmp_path, n_sessions=3, seconds=2.0, seed=2, quiet=True)
